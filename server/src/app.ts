@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+import { pendingMigrations } from './db/migrate.js';
+import { installErrorHandler } from './platform/error-handler.js';
+import { Jobs } from './platform/jobs.js';
+import { webDistDir } from './platform/paths.js';
+import { purgeExpiredWindows } from './platform/rate-limit.js';
+import { ErrorResponse } from './platform/schemas.js';
+import { adminUserRoutes } from './modules/accounts/admin-users.routes.js';
+import { User } from './modules/accounts/accounts.schemas.js';
+import { createAccountsService } from './modules/accounts/accounts.service.js';
+import { authRoutes } from './modules/accounts/auth.routes.js';
+import { meRoutes } from './modules/accounts/me.routes.js';
+import { sessionCookies } from './modules/accounts/session-cookie.js';
+import { installSessionAuth } from './modules/accounts/session-auth.js';
+import { purgeEndedSessions } from './modules/accounts/sessions.repo.js';
+import { activityRoutes } from './modules/audit/activity.routes.js';
+import { MAIL_JOB, createMailService, createMailTransport, type MailTransport } from './modules/mail/mail.service.js';
+import { mailRoutes } from './modules/mail/mail.routes.js';
+
+export interface PlatformOptions {
+  config: Readonly<Config>;
+  db: Db;
+  /** Replaces the transport chosen from SMTP_URL (tests). */
+  mailTransport?: MailTransport;
+  /** Pino options or `false` for silence (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+// Headers and fields that must never reach the logs.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.token',
+  '*.accessToken',
+  '*.access_token',
+];
+
+const NON_SPA_PREFIXES = ['/api/', '/v1/', '/graph/', '/webhooks/', '/sandbox/', '/docs', '/openapi.json', '/healthz', '/readyz'];
+
+/** The composition root: builds every service once and wires them into one Fastify app. */
+export async function createPlatform(opts: PlatformOptions) {
+  const { config, db } = opts;
+  const serverOptions: FastifyServerOptions = {
+    logger:
+      opts.logger === false
+        ? false
+        : { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
+    genReqId: () => randomUUID(),
+    // A hop count is accepted at run time though the option's type names only string | boolean | list.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  };
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
+  const log: FastifyBaseLogger = app.log;
+
+  const jobs = new Jobs(db, log);
+  const mail = createMailService({ db, jobs, transport: opts.mailTransport ?? createMailTransport(config.smtpUrl), from: config.mailFrom, log });
+  const accounts = createAccountsService({ db, mail, config });
+  const cookies = sessionCookies(config.httpsOnly);
+
+  jobs.define<{ id: string }>({ name: MAIL_JOB, handler: mail.deliver, retryLimit: 8, retryDelaySeconds: 30 });
+  jobs.define({
+    name: 'maintenance.hourly',
+    cron: '17 * * * *',
+    handler: async () => {
+      await purgeExpiredWindows(db);
+      await purgeEndedSessions(db);
+    },
+  });
+
+  installErrorHandler(app);
+  app.addSchema(ErrorResponse);
+  app.addSchema(User);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (config.httpsOnly && request.protocol !== 'https' && !/^\/(healthz|readyz)\b/.test(request.url)) {
+      // Behind a TLS-terminating proxy (TRUST_PROXY), X-Forwarded-Proto tells the original scheme.
+      return reply.redirect(config.publicUrl + request.url, 308);
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: config.httpsOnly ? [] : null,
+      },
+    },
+    hsts: config.httpsOnly ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    // Reset and verification links carry tokens in the URL; no Referer may take them elsewhere.
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+  });
+  await app.register(cookie);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Seva Kendra API', version: '0.1.0', description: 'Service centre portal and WhatsApp Business API platform.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: cookies.sessionName },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  installSessionAuth(app, { db, accounts, cookies });
+
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: database reachable and migrated' } }, async (_request, reply) => {
+    try {
+      await db.query('SELECT 1');
+      const pending = await pendingMigrations(db);
+      if (pending.length) return reply.status(503).send({ status: 'migrations_pending', pending });
+      return { status: 'ready', database: db.kind };
+    } catch {
+      return reply.status(503).send({ status: 'database_unreachable' });
+    }
+  });
+
+  await app.register(authRoutes, { db, accounts, cookies });
+  await app.register(meRoutes, { db, accounts });
+  await app.register(adminUserRoutes, { db, accounts });
+  await app.register(activityRoutes, { db });
+  await app.register(mailRoutes, { db });
+
+  await registerWebApp(app);
+
+  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail } };
+}
+
+/** Serves the built SPA; unknown GETs outside the APIs get index.html so client-side routes load. */
+async function registerWebApp(app: FastifyInstance): Promise<void> {
+  const hasWeb = existsSync(path.join(webDistDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      wildcard: false,
+      setHeaders(res, filePath) {
+        res.setHeader('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler(async (request, reply) => {
+    const url = request.url.split('?')[0]!;
+    if (hasWeb && (request.method === 'GET' || request.method === 'HEAD') && !NON_SPA_PREFIXES.some((p) => url.startsWith(p))) {
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send({
+      error: { code: 'route_not_found', message: `No route for ${request.method} ${url}.`, requestId: String(request.id) },
+    });
+  });
+}
+
+export type Platform = Awaited<ReturnType<typeof createPlatform>>;

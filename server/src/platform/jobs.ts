@@ -1,0 +1,118 @@
+import PgBoss from 'pg-boss';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db, Queryable } from '../db/index.js';
+
+export interface JobDefinition<T extends object = object> {
+  name: string;
+  handler: (data: T) => Promise<void>;
+  /** Retries with exponential backoff; a job failing every try ends up `failed` in pg-boss. */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  expireInSeconds?: number;
+  /** Cron expression (UTC) for recurring jobs; pg-boss makes sure one instance runs each slot. */
+  cron?: string;
+  concurrency?: number;
+}
+
+export interface SendOptions {
+  singletonKey?: string;
+  startAfterSeconds?: number;
+}
+
+/**
+ * Background jobs on pg-boss in the platform's own database. `enqueue` takes the caller's
+ * transaction, so a job exists exactly when the change that needs it was committed (outbox).
+ */
+export class Jobs {
+  private boss: PgBoss | undefined;
+  private readonly definitions = new Map<string, JobDefinition>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  define<T extends object>(definition: JobDefinition<T>): void {
+    if (this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is defined twice`);
+    this.definitions.set(definition.name, definition as unknown as JobDefinition);
+  }
+
+  /** Creates the schema and queues; with `work`, also runs handlers, maintenance and schedules. */
+  async start({ work }: { work: boolean }): Promise<void> {
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values?: unknown[]) => rawSql(this.db, text, values) },
+      schema: 'pgboss',
+      // Only processes that work also run maintenance (expiry, archiving) and cron schedules.
+      supervise: work,
+      schedule: work,
+      migrate: true,
+    } as PgBoss.ConstructorOptions);
+    boss.on('error', (err) => this.log.error({ err }, 'job system error'));
+    await boss.start();
+    this.boss = boss;
+    for (const def of this.definitions.values()) {
+      await boss.createQueue(def.name, {
+        name: def.name,
+        retryLimit: def.retryLimit ?? 5,
+        retryDelay: def.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 300,
+      });
+    }
+    if (!work) return;
+    for (const def of this.definitions.values()) {
+      await boss.work(def.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        for (const job of jobs) await def.handler(job.data as object);
+      });
+      if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
+    }
+  }
+
+  async enqueue(q: Queryable, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
+    if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
+    if (!this.boss) throw new Error('Jobs.start() must run before enqueue');
+    return this.boss.send(name, data, {
+      db: { executeSql: (text: string, values?: unknown[]) => rawSql(q, text, values) },
+      ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    } as PgBoss.SendOptions);
+  }
+
+  /** Runs one queued job of `name` now, in this process: for CLI tools and tests. */
+  async runPending(name: string, limit = 100): Promise<number> {
+    const def = this.definitions.get(name);
+    if (!def) throw new Error(`Unknown job ${name}`);
+    const boss = this.boss;
+    if (!boss) throw new Error('Jobs.start() must run first');
+    let ran = 0;
+    while (ran < limit) {
+      const jobs = await boss.fetch(name, { batchSize: 1 });
+      const job = jobs?.[0];
+      if (!job) break;
+      try {
+        await def.handler(job.data as object);
+        await boss.complete(name, job.id);
+      } catch (err) {
+        await boss.fail(name, job.id, { message: (err as Error).message });
+      }
+      ran++;
+    }
+    return ran;
+  }
+
+  async stop(): Promise<void> {
+    const boss = this.boss;
+    if (!boss) return;
+    this.boss = undefined;
+    await boss.stop({ graceful: true, close: false, wait: true, timeout: 10_000 });
+  }
+}
+
+async function rawSql(q: Queryable, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+  if (!values?.length && 'exec' in q && typeof (q as Db).exec === 'function' && /;\s*\S/.test(text)) {
+    // pg-boss sends multi-statement scripts (schema install, locking) without parameters.
+    await (q as Db).exec(text);
+    return { rows: [] };
+  }
+  return { rows: await q.query(text, values ?? []) };
+}
