@@ -123,3 +123,15 @@ CREATE TABLE ledger_reconciliations (
   details          jsonb NOT NULL DEFAULT '[]'::jsonb
 );
 CREATE INDEX ledger_reconciliations_ran_idx ON ledger_reconciliations (ran_at DESC);
+
+-- Credit leases for the hot send path (see server/src/modules/wallet/README.md): a lease is an open
+-- hold owned by one process; each charge against it is one insert here, touching no shared row.
+-- Closing the lease settles the hold with the sum of its usage and releases the rest.
+CREATE TABLE ledger_lease_usage (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  hold_id    uuid NOT NULL REFERENCES ledger_holds (id),
+  amount     bigint NOT NULL CHECK (amount <> 0),
+  reference  text,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ledger_lease_usage_hold_idx ON ledger_lease_usage (hold_id);

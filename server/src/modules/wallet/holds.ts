@@ -109,10 +109,9 @@ export async function closeHold(
 export const releaseHold = (q: Queryable, holdId: string, actor: Actor, opts: { userId?: string } = {}) => closeHold(q, holdId, 0, actor, opts);
 
 /** Open holds past their expiry, oldest first, for the expiry job. */
-export async function expiredHoldIds(q: Queryable, limit = 500): Promise<string[]> {
-  const rows = await q.query<{ id: string }>(
-    "SELECT id FROM ledger_holds WHERE status = 'open' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
+export async function expiredHoldIds(q: Queryable, limit = 500): Promise<{ id: string; purpose: string }[]> {
+  return q.query<{ id: string; purpose: string }>(
+    "SELECT id, purpose FROM ledger_holds WHERE status = 'open' AND expires_at <= now() ORDER BY expires_at LIMIT $1",
     [limit],
   );
-  return rows.map((r) => r.id);
 }

@@ -4,6 +4,7 @@ import { badRequest } from '../../platform/errors.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import { accountBalance, customerAccounts, findDrift, postTransfer, systemAccountId, type PostedTransfer } from './ledger.js';
 import { closeHold, expiredHoldIds } from './holds.js';
+import { LEASE_PURPOSE, settleLease } from './credit-leases.js';
 
 export interface Balances {
   /** Spendable now. */
@@ -170,11 +171,15 @@ export function createWalletService(deps: { db: Db }) {
     }));
   }
 
-  /** Releases holds past their expiry; each in its own transaction so one failure stops nothing else. */
+  /**
+   * Closes holds past their expiry, each in its own transaction: credit leases are settled for what
+   * was used, every other hold is released in full.
+   */
   async function expireHolds(): Promise<number> {
     let n = 0;
-    for (const id of await expiredHoldIds(db)) {
-      await db.tx((tx) => closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' }));
+    for (const { id, purpose } of await expiredHoldIds(db)) {
+      if (purpose === LEASE_PURPOSE) await settleLease(db, id);
+      else await db.tx((tx) => closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' }));
       n++;
     }
     return n;

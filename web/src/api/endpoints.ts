@@ -1,0 +1,83 @@
+import { api } from './client';
+import type {
+  ActivityPage,
+  Language,
+  MailItem,
+  Preference,
+  Role,
+  SessionInfo,
+  User,
+  UserList,
+  UserSession,
+  UserStatus,
+} from './types';
+
+export interface RegisterInput {
+  name: string;
+  mobile: string;
+  email: string;
+  password: string;
+  language?: Language;
+}
+
+export type ProfileInput = Partial<Pick<User, 'name' | 'mobile' | 'email' | 'language'>>;
+
+export interface ActivityFilters {
+  action?: string;
+  actorId?: string;
+  subjectUserId?: string;
+  outcome?: string;
+  ip?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface UserFilters {
+  q?: string;
+  role?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export const authApi = {
+  session: () => api.get<SessionInfo>('/api/auth/session'),
+  register: (input: RegisterInput) => api.post<{ user: User }>('/api/auth/register', input),
+  login: (email: string, password: string) =>
+    api.post<{ user: User; csrfToken: string }>('/api/auth/login', { email, password }),
+  logout: () => api.post<void>('/api/auth/logout'),
+  verifyEmail: (token: string) => api.post<{ verified: boolean }>('/api/auth/verify-email', { token }),
+  resendVerification: () => api.post<void>('/api/auth/resend-verification'),
+  forgotPassword: (email: string) => api.post<{ message?: string }>('/api/auth/forgot-password', { email }),
+  resetPassword: (token: string, password: string) =>
+    api.post<void>('/api/auth/reset-password', { token, password }),
+};
+
+export const meApi = {
+  get: () => api.get<{ user: User }>('/api/me'),
+  update: (input: ProfileInput) => api.patch<{ user: User }>('/api/me', input),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    api.post<void>('/api/me/password', { currentPassword, newPassword }),
+  preferences: (signal?: AbortSignal) => api.get<{ preferences: Preference[] }>('/api/me/preferences', {}, signal),
+  savePreferences: (preferences: Pick<Preference, 'topic' | 'channel' | 'enabled'>[]) =>
+    api.put<{ preferences: Preference[] }>('/api/me/preferences', { preferences }),
+  sessions: (signal?: AbortSignal) => api.get<{ sessions: UserSession[] }>('/api/me/sessions', {}, signal),
+  revokeSession: (id: string) => api.del(`/api/me/sessions/${encodeURIComponent(id)}`),
+  revokeOtherSessions: () => api.del('/api/me/sessions'),
+  activity: (before?: number | string | null, limit = 50, signal?: AbortSignal) =>
+    api.get<ActivityPage>('/api/me/activity', { limit, before }, signal),
+};
+
+export const staffApi = {
+  users: (filters: UserFilters, signal?: AbortSignal) => api.get<UserList>('/api/staff/users', { ...filters }, signal),
+};
+
+export const adminApi = {
+  updateUser: (id: string, patch: { role?: Role; status?: UserStatus }) =>
+    api.patch<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}`, patch),
+  activity: (filters: ActivityFilters, before?: number | string | null, limit = 50, signal?: AbortSignal) =>
+    api.get<ActivityPage>('/api/admin/activity', { ...filters, limit, before }, signal),
+  mail: (limit = 100, signal?: AbortSignal) => api.get<{ items: MailItem[] }>('/api/admin/mail', { limit }, signal),
+};
+
+export const ACTIVITY_CSV_PATH = '/api/admin/activity.csv';

@@ -1,0 +1,67 @@
+import { Divider, NavLink, Stack, Text } from '@mantine/core';
+import { Link, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Role } from '../api/types';
+import { isAdmin, isStaff, useUser } from '../auth/context';
+
+interface Item {
+  to: string;
+  label: string;
+  allowed: (role: Role) => boolean;
+}
+
+const everyone = () => true;
+
+const MAIN: Item[] = [
+  { to: '/', label: 'nav.dashboard', allowed: everyone },
+  { to: '/profile', label: 'nav.profile', allowed: everyone },
+  { to: '/preferences', label: 'nav.preferences', allowed: everyone },
+  { to: '/sessions', label: 'nav.sessions', allowed: everyone },
+  { to: '/activity', label: 'nav.activity', allowed: everyone },
+];
+
+const STAFF: Item[] = [
+  { to: '/admin/users', label: 'nav.adminUsers', allowed: isStaff },
+  { to: '/admin/activity', label: 'nav.adminActivity', allowed: isAdmin },
+  { to: '/admin/mail', label: 'nav.adminMail', allowed: isAdmin },
+];
+
+function ItemLinks({ items, onNavigate }: { items: Item[]; onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
+  return items.map((item) => {
+    const active = item.to === '/' ? pathname === '/' : pathname.startsWith(item.to);
+    return (
+      <NavLink
+        key={item.to}
+        component={Link}
+        to={item.to}
+        label={t(item.label)}
+        active={active}
+        aria-current={active ? 'page' : undefined}
+        onClick={onNavigate}
+      />
+    );
+  });
+}
+
+/** The side navigation; staff and admin entries appear only for those roles. */
+export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { role } = useUser();
+  const staffItems = STAFF.filter((item) => item.allowed(role));
+  return (
+    <Stack gap={2}>
+      <ItemLinks items={MAIN} onNavigate={onNavigate} />
+      {staffItems.length > 0 ? (
+        <>
+          <Divider my="sm" />
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb={4}>
+            {t('nav.staff')}
+          </Text>
+          <ItemLinks items={staffItems} onNavigate={onNavigate} />
+        </>
+      ) : null}
+    </Stack>
+  );
+}
