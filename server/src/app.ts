@@ -11,7 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { pendingMigrations } from './db/migrate.js';
-import { installErrorHandler } from './platform/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './platform/error-handler.js';
+import { installInputGuard, strictDateTime } from './platform/input-guard.js';
 import { Jobs } from './platform/jobs.js';
 import { webDistDir } from './platform/paths.js';
 import { purgeExpiredWindows } from './platform/rate-limit.js';
@@ -27,6 +28,9 @@ import { purgeEndedSessions } from './modules/accounts/sessions.repo.js';
 import { activityRoutes } from './modules/audit/activity.routes.js';
 import { MAIL_JOB, createMailService, createMailTransport, type MailTransport } from './modules/mail/mail.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
+import { registerPayments } from './modules/payments/payments.module.js'; // payments
+import { createWalletService } from './modules/wallet/wallet.service.js';
+import { walletRoutes } from './modules/wallet/wallet.routes.js';
 
 export interface PlatformOptions {
   config: Readonly<Config>;
@@ -51,7 +55,7 @@ const REDACT = [
   '*.access_token',
 ];
 
-const NON_SPA_PREFIXES = ['/api/', '/v1/', '/graph/', '/webhooks/', '/sandbox/', '/docs', '/openapi.json', '/healthz', '/readyz'];
+const NON_SPA_PREFIXES = ['/assets/', '/api/', '/v1/', '/graph/', '/webhooks/', '/sandbox/', '/docs', '/openapi.json', '/healthz', '/readyz'];
 
 /** The composition root: builds every service once and wires them into one Fastify app. */
 export async function createPlatform(opts: PlatformOptions) {
@@ -65,7 +69,8 @@ export async function createPlatform(opts: PlatformOptions) {
     // A hop count is accepted at run time though the option's type names only string | boolean | list.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true }, onCreate: strictDateTime },
+    frameworkErrors,
   };
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>();
   const log: FastifyBaseLogger = app.log;
@@ -74,6 +79,7 @@ export async function createPlatform(opts: PlatformOptions) {
   const mail = createMailService({ db, jobs, transport: opts.mailTransport ?? createMailTransport(config.smtpUrl), from: config.mailFrom, log });
   const accounts = createAccountsService({ db, mail, config });
   const cookies = sessionCookies(config.httpsOnly);
+  const wallet = createWalletService({ db });
 
   jobs.define<{ id: string }>({ name: MAIL_JOB, handler: mail.deliver, retryLimit: 8, retryDelaySeconds: 30 });
   jobs.define({
@@ -85,7 +91,18 @@ export async function createPlatform(opts: PlatformOptions) {
     },
   });
 
+  jobs.define({ name: 'wallet.expire-holds', cron: '* * * * *', handler: async () => void (await wallet.expireHolds()) });
+  jobs.define({
+    name: 'wallet.reconcile',
+    cron: '23 * * * *',
+    handler: async () => {
+      const { drift } = await wallet.reconcileBalances();
+      if (drift.length) log.error({ drift }, 'ledger drift: cached balances differ from the sum of entries');
+    },
+  });
+
   installErrorHandler(app);
+  installInputGuard(app);
   app.addSchema(ErrorResponse);
   app.addSchema(User);
 
@@ -158,10 +175,13 @@ export async function createPlatform(opts: PlatformOptions) {
   await app.register(adminUserRoutes, { db, accounts });
   await app.register(activityRoutes, { db });
   await app.register(mailRoutes, { db });
+  await app.register(walletRoutes, { db, wallet });
+  // payments: wallet top-ups through Razorpay or the built-in sandbox gateway (modules/payments/README.md)
+  await registerPayments(app as unknown as FastifyInstance, { db, jobs, config, wallet, log });
 
   await registerWebApp(app);
 
-  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail } };
+  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail, wallet } };
 }
 
 /** Serves the built SPA; unknown GETs outside the APIs get index.html so client-side routes load. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /**
@@ -23,6 +24,26 @@ export interface Config {
   sessionAbsoluteHours: number;
   runWorkers: boolean;
   adminEmail: string;
+  // payments: wallet top-ups (server/src/modules/payments)
+  razorpay: { keyId: string; keySecret: string; webhookSecret: string } | undefined;
+  razorpayApiUrl: string;
+  topupMinPaise: number;
+  topupMaxPaise: number;
+  topupKycLimitPaise: number;
+  paymentReconcileAfterMinutes: number;
+  gstin: string | undefined;
+  topupGstRateBps: number;
+  // kyc + files: encrypted storage, uploads, KYC rules (platform/storage, platform/uploads, modules/kyc)
+  masterKeyPrevious: Buffer[];
+  storageDriver: 'local';
+  filesDir: string;
+  uploadMaxBytes: number;
+  uploadMaxPixels: number;
+  uploadMaxDimension: number;
+  clamav: { host: string; port: number; timeoutMs: number } | undefined;
+  kycRequiredDocuments: string[];
+  kycRequiredFor: string[];
+  kycRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +75,30 @@ export const CONFIG_VARS: VarSpec[] = [
   { name: 'SESSION_ABSOLUTE_HOURS', default: '24', description: 'A session ends this long after sign-in, used or not.' },
   { name: 'RUN_WORKERS', default: 'true', description: '`seva start` also runs background jobs; set `false` when running `seva worker` separately.' },
   { name: 'ADMIN_EMAIL', default: 'admin@seva.local', description: 'Email of the first admin, created with a printed one-time password on first start.' },
+  // payments
+  { name: 'RAZORPAY_KEY_ID', description: 'Razorpay API key id (`rzp_live_…` or `rzp_test_…`). With `RAZORPAY_KEY_SECRET` and `RAZORPAY_WEBHOOK_SECRET` (all three or none) top-ups go through Razorpay; unset = the built-in sandbox gateway (outside production; in production top-ups are then off).' },
+  { name: 'RAZORPAY_KEY_SECRET', description: 'Razorpay API key secret: authenticates API calls and verifies checkout signatures.' },
+  { name: 'RAZORPAY_WEBHOOK_SECRET', description: 'Secret of the Razorpay webhook pointed at `PUBLIC_URL/webhooks/payments/razorpay` (events `payment.captured`, `order.paid`, `payment.failed`).' },
+  { name: 'RAZORPAY_API_URL', default: 'https://api.razorpay.com', description: 'Base URL of the Razorpay API.' },
+  { name: 'TOPUP_MIN_PAISE', default: '1000', description: 'Smallest wallet top-up, in paise (1000 = ₹10).' },
+  { name: 'TOPUP_MAX_PAISE', default: '5000000', description: 'Largest wallet top-up, in paise (5000000 = ₹50,000).' },
+  { name: 'TOPUP_KYC_LIMIT_PAISE', default: '1000000', description: 'Top-ups above this many paise need approved KYC (1000000 = ₹10,000).' },
+  { name: 'PAYMENT_RECONCILE_AFTER_MINUTES', default: '15', description: 'The gateway is asked about top-ups still unconfirmed this long after they were started.' },
+  { name: 'GSTIN', description: 'GST registration number printed on top-up receipts.' },
+  { name: 'TOPUP_GST_RATE_BPS', default: '0', description: 'GST included in a top-up, in basis points (1800 = 18 %); above 0 the receipt shows a GST line (needs `GSTIN`).' },
+  // kyc + files
+  { name: 'MASTER_KEY_PREVIOUS', description: 'Earlier master keys (comma-separated base64), still accepted for reading after a rotation; `seva rotate-keys` re-wraps everything under `MASTER_KEY` so they can be removed.' },
+  { name: 'STORAGE_DRIVER', default: 'local', description: 'Where uploaded files are kept (encrypted): `local` = `FILES_DIR`. `s3` (S3-compatible, with `S3_ENDPOINT`, `S3_REGION`, `S3_BUCKET`, `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY`) is designed but not built in yet: see server/src/platform/storage/README.md.' },
+  { name: 'FILES_DIR', default: '$DATA_DIR/files', description: 'Folder of the local file store.' },
+  { name: 'UPLOAD_MAX_BYTES', default: '5242880', description: 'Largest accepted upload in bytes (5 MB); upload kinds may set less.' },
+  { name: 'UPLOAD_MAX_PIXELS', default: '40000000', description: 'Largest image area (width × height) accepted; bigger declared sizes are refused as decompression bombs.' },
+  { name: 'UPLOAD_MAX_DIMENSION', default: '12000', description: 'Largest image width or height in pixels.' },
+  { name: 'CLAMAV_HOST', description: 'Host of a ClamAV `clamd` daemon; when set every upload is scanned (INSTREAM) and infected files are refused. Unset = no virus scan.' },
+  { name: 'CLAMAV_PORT', default: '3310', description: 'TCP port of `clamd`.' },
+  { name: 'CLAMAV_TIMEOUT_MS', default: '30000', description: 'An upload is refused (503) when `clamd` has not answered within this time.' },
+  { name: 'KYC_REQUIRED_DOCUMENTS', default: 'pan_card,aadhaar_masked,photo', description: 'Documents a KYC submission must include, from `pan_card`, `aadhaar_masked`, `photo`, `address_proof`.' },
+  { name: 'KYC_REQUIRED_FOR', default: 'whatsapp_api,topup_above_limit', description: 'Features that need approved KYC: `whatsapp_api`, `topup_above_limit` (top-ups above `TOPUP_KYC_LIMIT_PAISE`), `service:<kind>` (service applications of that kind); empty = none.' },
+  { name: 'KYC_RETENTION_DAYS', default: '1825', description: 'KYC records and documents of a closed account are kept this long after it closed (PMLA: 5 years after the relationship ends), then purged.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -79,12 +124,21 @@ function bool(env: Env, name: string, def: boolean, problems: string[]): boolean
   return def;
 }
 
+/** An address, a CIDR range or a named range, as the HTTP server's proxy check accepts them. */
+function isProxyAddress(p: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+  const [address = '', bits, ...rest] = p.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
 function parseTrustProxy(raw: string | undefined, problems: string[]): boolean | number | string[] {
   if (raw === undefined || raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.some((p) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(p) && !['loopback', 'linklocal', 'uniquelocal'].includes(p))) {
+  if (!parts.length || parts.some((p) => !isProxyAddress(p))) {
     problems.push('TRUST_PROXY must be true, false, a hop count, or comma-separated IP addresses/CIDRs');
   }
   return parts;
@@ -105,6 +159,74 @@ function loadOrCreateMasterKey(dataDir: string, problems: string[]): Buffer {
   }
   chmodSync(file, 0o600);
   return decodeKey(readFileSync(file, 'utf8'), file, problems);
+}
+
+// payments: gateway keys, top-up limits and receipt settings.
+function paymentsConfig(env: Env, problems: string[]) {
+  const keys = [env.RAZORPAY_KEY_ID, env.RAZORPAY_KEY_SECRET, env.RAZORPAY_WEBHOOK_SECRET];
+  const set = keys.filter(Boolean).length;
+  if (set > 0 && set < 3) problems.push('RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET must be set together (or none, for the sandbox gateway)');
+  if (env.RAZORPAY_KEY_ID && !/^rzp_(live|test)_[A-Za-z0-9]+$/.test(env.RAZORPAY_KEY_ID)) problems.push('RAZORPAY_KEY_ID must look like rzp_live_… or rzp_test_…');
+  const razorpayApiUrl = (env.RAZORPAY_API_URL || 'https://api.razorpay.com').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s]+$/.test(razorpayApiUrl)) problems.push(`RAZORPAY_API_URL must be an http(s) URL (got "${razorpayApiUrl}")`);
+  const topupMinPaise = int(env, 'TOPUP_MIN_PAISE', 1000, 100, 1e11, problems);
+  const topupMaxPaise = int(env, 'TOPUP_MAX_PAISE', 5_000_000, 100, 1e11, problems);
+  if (topupMaxPaise < topupMinPaise) problems.push('TOPUP_MAX_PAISE must not be below TOPUP_MIN_PAISE');
+  const gstin = env.GSTIN ? env.GSTIN.trim().toUpperCase() : undefined;
+  if (gstin && !/^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$/.test(gstin)) problems.push(`GSTIN must be a 15-character GST number such as 27AAPFU0939F1ZV (got "${gstin}")`);
+  const topupGstRateBps = int(env, 'TOPUP_GST_RATE_BPS', 0, 0, 10_000, problems);
+  if (topupGstRateBps > 0 && !gstin) problems.push('TOPUP_GST_RATE_BPS above 0 needs GSTIN');
+  return {
+    razorpay: set === 3 ? { keyId: env.RAZORPAY_KEY_ID!, keySecret: env.RAZORPAY_KEY_SECRET!, webhookSecret: env.RAZORPAY_WEBHOOK_SECRET! } : undefined,
+    razorpayApiUrl,
+    topupMinPaise,
+    topupMaxPaise,
+    topupKycLimitPaise: int(env, 'TOPUP_KYC_LIMIT_PAISE', 1_000_000, 0, 1e11, problems),
+    paymentReconcileAfterMinutes: int(env, 'PAYMENT_RECONCILE_AFTER_MINUTES', 15, 1, 24 * 60, problems),
+    gstin,
+    topupGstRateBps,
+  };
+}
+
+// kyc + files: previous master keys, file store, upload limits, virus scan, KYC rules.
+export const KYC_DOCUMENT_KINDS = ['pan_card', 'aadhaar_masked', 'photo', 'address_proof'] as const;
+function filesConfig(env: Env, dataDir: string, problems: string[]) {
+  const masterKeyPrevious = (env.MASTER_KEY_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k, i) => decodeKey(k, `MASTER_KEY_PREVIOUS (key ${i + 1})`, problems));
+  const driver = env.STORAGE_DRIVER || 'local';
+  if (driver === 's3') problems.push('STORAGE_DRIVER=s3 is not built in yet (see server/src/platform/storage/README.md); use local');
+  else if (driver !== 'local') problems.push(`STORAGE_DRIVER must be local (got "${driver}")`);
+  const list = (name: string, def: string) =>
+    (env[name] ?? def)
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const kycRequiredDocuments = list('KYC_REQUIRED_DOCUMENTS', 'pan_card,aadhaar_masked,photo');
+  for (const d of kycRequiredDocuments) {
+    if (!(KYC_DOCUMENT_KINDS as readonly string[]).includes(d)) problems.push(`KYC_REQUIRED_DOCUMENTS: unknown document "${d}" (known: ${KYC_DOCUMENT_KINDS.join(', ')})`);
+  }
+  const kycRequiredFor = list('KYC_REQUIRED_FOR', 'whatsapp_api,topup_above_limit');
+  for (const f of kycRequiredFor) {
+    if (!/^(whatsapp_api|topup_above_limit|service:[a-z0-9_-]{1,40})$/.test(f)) problems.push(`KYC_REQUIRED_FOR: unknown feature "${f}" (known: whatsapp_api, topup_above_limit, service:<kind>)`);
+  }
+  const clamHost = env.CLAMAV_HOST?.trim() || undefined;
+  return {
+    masterKeyPrevious,
+    storageDriver: 'local' as const,
+    filesDir: path.resolve(env.FILES_DIR || path.join(dataDir, 'files')),
+    uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024, problems),
+    uploadMaxPixels: int(env, 'UPLOAD_MAX_PIXELS', 40_000_000, 1, 500_000_000, problems),
+    uploadMaxDimension: int(env, 'UPLOAD_MAX_DIMENSION', 12_000, 1, 65_535, problems),
+    clamav: clamHost
+      ? { host: clamHost, port: int(env, 'CLAMAV_PORT', 3310, 1, 65535, problems), timeoutMs: int(env, 'CLAMAV_TIMEOUT_MS', 30_000, 100, 600_000, problems) }
+      : undefined,
+    kycRequiredDocuments,
+    kycRequiredFor,
+    kycRetentionDays: int(env, 'KYC_RETENTION_DAYS', 1825, 0, 36_500, problems),
+  };
 }
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
@@ -167,6 +289,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 24, 1, 24 * 90, problems),
     runWorkers: bool(env, 'RUN_WORKERS', true, problems),
     adminEmail: (env.ADMIN_EMAIL || 'admin@seva.local').toLowerCase(),
+    ...paymentsConfig(env, problems), // payments
+    ...filesConfig(env, dataDir, problems), // kyc + files
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -85,14 +85,17 @@ export function splitStatements(sql: string): string[] {
   while (i < sql.length) {
     const ch = sql[i]!;
     const rest = sql.slice(i);
+    // A comment is dropped but still separates the words around it (`a--x\nb` is `a b`).
     if (rest.startsWith('--')) {
       const end = sql.indexOf('\n', i);
       i = end === -1 ? sql.length : end + 1;
+      current += '\n';
       continue;
     }
     if (rest.startsWith('/*')) {
       const end = sql.indexOf('*/', i + 2);
       i = end === -1 ? sql.length : end + 2;
+      current += ' ';
       continue;
     }
     const dollar = /^\$[A-Za-z_]*\$/.exec(rest);

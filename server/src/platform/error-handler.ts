@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type FieldIssue } from './errors.js';
 
 export interface ErrorBody {
@@ -51,4 +51,17 @@ export function installErrorHandler(app: FastifyInstance): void {
       error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again.', requestId },
     } satisfies ErrorBody);
   });
+}
+
+/**
+ * The `frameworkErrors` server option: errors the router raises before any hook runs (a URL with
+ * broken percent-encoding, an over-long path parameter) get the same error body as everything else.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const requestId = String(request.id);
+  const code = (err.code ?? 'bad_request').replace(/^FST_ERR_/, '').toLowerCase();
+  void reply
+    .header('x-request-id', requestId)
+    .status(err.statusCode && err.statusCode < 500 ? err.statusCode : 400)
+    .send({ error: { code, message: err.message, requestId } } satisfies ErrorBody);
 }

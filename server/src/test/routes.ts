@@ -11,7 +11,8 @@ export interface RouteEntry {
  * mistake fail loudly instead of silently dropping routes.
  */
 export function listRoutes(app: FastifyInstance): RouteEntry[] {
-  const text = app.printRoutes({ commonPrefix: false });
+  // The radix tree as printed: each line is one node, and a route's path is its nodes joined.
+  const text = app.printRoutes();
   const path: string[] = [];
   const out: RouteEntry[] = [];
   for (const line of text.split('\n')) {

@@ -26,7 +26,8 @@ const Page = Type.Object({ items: Type.Array(ActivityItem), nextBefore: Type.Uni
 
 const paging = {
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  before: Type.Optional(Type.Integer({ minimum: 1 })),
+  // Ids are bigint; a larger number would fail in the query instead of validation.
+  before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
 };
 const MyQuery = Strict(paging);
 const AdminQuery = Strict({
