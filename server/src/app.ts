@@ -114,19 +114,22 @@ export async function createPlatform(opts: PlatformOptions) {
     }
   });
 
+  // Razorpay's checkout runs its script and frames from its own origins; nothing else is allowed.
+  const gatewayOrigins = config.razorpay ? ['https://checkout.razorpay.com', 'https://api.razorpay.com'] : [];
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", ...gatewayOrigins],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...gatewayOrigins],
+        frameSrc: gatewayOrigins.length ? gatewayOrigins : ["'none'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...gatewayOrigins],
         upgradeInsecureRequests: config.httpsOnly ? [] : null,
       },
     },
