@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { testPlatform, type TestPlatform } from '../server/src/test/harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,11 +13,25 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
+/** A port nobody listens on right now (the OS picks it), for a server whose config must know its address. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export async function browserRig(): Promise<BrowserRig> {
-  const t = await testPlatform();
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = t.app.server.address() as AddressInfo;
+  // PUBLIC_URL is where the browser finds the server: absolute links it hands out (the sandbox
+  // checkout page, the gateway's return address, links in mails) must lead back to this port.
+  const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const t = await testPlatform({ env: { PUBLIC_URL: baseUrl } });
+  await t.app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -1,15 +1,29 @@
 import { api } from './client';
 import type {
   ActivityPage,
+  AdjustmentResult,
+  AdminPayment,
+  AdminPaymentList,
+  AdminWalletList,
+  Checkout,
+  GatewayEvent,
+  GatewayReconcileReport,
   Language,
   MailItem,
+  PassbookPage,
+  PaymentStatus,
   Preference,
+  Reconciliation,
+  ReconciliationKind,
   Role,
   SessionInfo,
+  Topup,
+  TopupList,
   User,
   UserList,
   UserSession,
   UserStatus,
+  WalletBalances,
 } from './types';
 
 export interface RegisterInput {
@@ -36,6 +50,21 @@ export interface UserFilters {
   q?: string;
   role?: string;
   status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Passbook filters as the API takes them: ISO instants (`to` exclusive) and a transfer kind. */
+export interface PassbookFilters {
+  from?: string;
+  to?: string;
+  kind?: string;
+}
+
+export interface AdminPaymentFilters {
+  status?: PaymentStatus;
+  userId?: string;
+  needsReview?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -68,6 +97,19 @@ export const meApi = {
     api.get<ActivityPage>('/api/me/activity', { limit, before }, signal),
 };
 
+export const walletApi = {
+  balances: (signal?: AbortSignal) => api.get<WalletBalances>('/api/wallet', {}, signal),
+  passbook: (filters: PassbookFilters, before?: number | null, limit = 50, signal?: AbortSignal) =>
+    api.get<PassbookPage>('/api/wallet/passbook', { ...filters, limit, before }, signal),
+  /** Starts a top-up of `amount` paise; the browser then goes to checkout. */
+  createTopup: (amount: number) => api.post<{ payment: Topup; checkout: Checkout }>('/api/wallet/topups', { amount }),
+  topups: (limit = 10, signal?: AbortSignal) => api.get<TopupList>('/api/wallet/topups', { limit }, signal),
+  topup: (id: string, signal?: AbortSignal) =>
+    api.get<{ payment: Topup }>(`/api/wallet/topups/${encodeURIComponent(id)}`, {}, signal),
+};
+
+export const PASSBOOK_CSV_PATH = '/api/wallet/passbook.csv';
+
 export const staffApi = {
   users: (filters: UserFilters, signal?: AbortSignal) => api.get<UserList>('/api/staff/users', { ...filters }, signal),
 };
@@ -78,6 +120,24 @@ export const adminApi = {
   activity: (filters: ActivityFilters, before?: number | string | null, limit = 50, signal?: AbortSignal) =>
     api.get<ActivityPage>('/api/admin/activity', { ...filters, limit, before }, signal),
   mail: (limit = 100, signal?: AbortSignal) => api.get<{ items: MailItem[] }>('/api/admin/mail', { limit }, signal),
+  wallets: (q: string, limit: number, offset: number, signal?: AbortSignal) =>
+    api.get<AdminWalletList>('/api/admin/wallets', { q, limit, offset }, signal),
+  walletPassbook: (userId: string, filters: PassbookFilters, before?: number | null, limit = 50, signal?: AbortSignal) =>
+    api.get<PassbookPage>(`/api/admin/wallets/${encodeURIComponent(userId)}/passbook`, { ...filters, limit, before }, signal),
+  /** `amount` in paise: positive credits the wallet, negative debits it. */
+  adjustWallet: (userId: string, input: { amount: number; reason: string; idempotencyKey?: string }) =>
+    api.post<AdjustmentResult>(`/api/admin/wallets/${encodeURIComponent(userId)}/adjustments`, input),
+  payments: (filters: AdminPaymentFilters, signal?: AbortSignal) =>
+    api.get<AdminPaymentList>(
+      '/api/admin/payments',
+      { ...filters, needsReview: filters.needsReview === undefined ? undefined : String(filters.needsReview) },
+      signal,
+    ),
+  payment: (id: string, signal?: AbortSignal) =>
+    api.get<{ payment: AdminPayment; events: GatewayEvent[] }>(`/api/admin/payments/${encodeURIComponent(id)}`, {}, signal),
+  reconciliations: (kind: ReconciliationKind | undefined, limit = 20, signal?: AbortSignal) =>
+    api.get<{ items: Reconciliation[] }>('/api/admin/reconciliations', { kind, limit }, signal),
+  runGatewayReconciliation: () => api.post<GatewayReconcileReport>('/api/admin/reconciliations/gateway'),
 };
 
 export const ACTIVITY_CSV_PATH = '/api/admin/activity.csv';

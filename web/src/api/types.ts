@@ -81,3 +81,152 @@ export interface UserList {
   items: User[];
   total: number;
 }
+
+/** Balances in paise (₹1 = 100 paise). available = posted − held. */
+export interface WalletBalances {
+  available: number;
+  held: number;
+  posted: number;
+  currency: 'INR';
+}
+
+/** Ledger transfer kinds that touch a customer wallet. */
+export type PassbookKind =
+  | 'topup'
+  | 'refund'
+  | 'debit'
+  | 'adjustment_credit'
+  | 'adjustment_debit'
+  | 'hold'
+  | 'hold_settle'
+  | 'hold_release';
+export const PASSBOOK_KINDS: readonly PassbookKind[] = [
+  'topup',
+  'refund',
+  'debit',
+  'adjustment_credit',
+  'adjustment_debit',
+  'hold',
+  'hold_settle',
+  'hold_release',
+];
+
+export interface PassbookLine {
+  id: number;
+  at: string;
+  /** One of PassbookKind; other kinds may appear as the ledger grows. */
+  kind: string;
+  description: string;
+  /** Signed paise: positive into the wallet, negative out of it. */
+  amount: number;
+  balanceAfter: number;
+  transferId: string;
+}
+
+export interface PassbookPage {
+  items: PassbookLine[];
+  nextBefore: number | null;
+}
+
+export type PaymentStatus = 'created' | 'pending' | 'captured' | 'failed' | 'refunded';
+export const PAYMENT_STATUSES: readonly PaymentStatus[] = ['created', 'pending', 'captured', 'failed', 'refunded'];
+export type PaymentGatewayName = 'razorpay' | 'sandbox';
+
+export interface Topup {
+  id: string;
+  amount: number;
+  currency: 'INR';
+  status: PaymentStatus;
+  gateway: PaymentGatewayName;
+  gatewayOrderId: string | null;
+  gatewayPaymentId: string | null;
+  receiptNumber: string | null;
+  /** Set once the top-up is received: the PDF receipt. */
+  receiptUrl: string | null;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  capturedAt: string | null;
+  failedAt: string | null;
+}
+
+export interface TopupList {
+  items: Topup[];
+  total: number;
+}
+
+export interface Checkout {
+  gateway: PaymentGatewayName;
+  keyId: string;
+  orderId: string;
+  amount: number;
+  currency: 'INR';
+  name: string;
+  description: string;
+  callbackUrl: string;
+  /** The sandbox gateway's checkout page; null for Razorpay. */
+  checkoutUrl: string | null;
+  prefill: { name: string; email: string; contact: string | null };
+}
+
+export interface AdminWallet {
+  userId: string;
+  name: string;
+  email: string;
+  available: number;
+  held: number;
+}
+
+export interface AdminWalletList {
+  items: AdminWallet[];
+  totals: { available: number; held: number };
+}
+
+export interface AdjustmentResult {
+  transferId: string;
+  replayed: boolean;
+  balances: WalletBalances;
+}
+
+export interface AdminPayment extends Topup {
+  userId: string;
+  userName: string;
+  userEmail: string;
+  needsReview: boolean;
+  reviewReason: string | null;
+  ledgerTransferId: string | null;
+  verifiedAt: string | null;
+}
+
+export interface AdminPaymentList {
+  items: AdminPayment[];
+  total: number;
+}
+
+export interface GatewayEvent {
+  id: string;
+  eventId: string;
+  eventType: string;
+  gatewayPaymentId: string | null;
+  outcome: string;
+  receivedAt: string;
+}
+
+export type ReconciliationKind = 'balances' | 'gateway';
+
+export interface Reconciliation {
+  id: string;
+  kind: ReconciliationKind;
+  ranAt: string;
+  checked: number;
+  problems: number;
+  /** balances: the accounts whose balance differs from their entries; gateway: one finding per payment. */
+  details: unknown;
+}
+
+export interface GatewayReconcileReport {
+  id: string | null;
+  checked: number;
+  problems: number;
+  findings: unknown[];
+}

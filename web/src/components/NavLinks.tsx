@@ -14,6 +14,7 @@ const everyone = () => true;
 
 const MAIN: Item[] = [
   { to: '/', label: 'nav.dashboard', allowed: everyone },
+  { to: '/wallet', label: 'nav.wallet', allowed: everyone },
   { to: '/profile', label: 'nav.profile', allowed: everyone },
   { to: '/preferences', label: 'nav.preferences', allowed: everyone },
   { to: '/sessions', label: 'nav.sessions', allowed: everyone },
@@ -23,6 +24,9 @@ const MAIN: Item[] = [
 const STAFF: Item[] = [
   { to: '/admin/users', label: 'nav.adminUsers', allowed: isStaff },
   { to: '/admin/activity', label: 'nav.adminActivity', allowed: isAdmin },
+  { to: '/admin/wallets', label: 'nav.adminWallets', allowed: isAdmin },
+  { to: '/admin/payments', label: 'nav.adminPayments', allowed: isAdmin },
+  { to: '/admin/reconciliations', label: 'nav.adminReconciliations', allowed: isAdmin },
   { to: '/admin/mail', label: 'nav.adminMail', allowed: isAdmin },
 ];
 

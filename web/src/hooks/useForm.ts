@@ -38,15 +38,16 @@ export function useForm<K extends string>(initial: Record<K, string>, checks: Pa
     return Object.keys(found).length === 0;
   };
 
-  /** Puts the server's field messages next to the matching inputs. */
+  /** Puts the server's field messages next to the matching inputs; `extra` texts take precedence. */
   const showServerErrors = (err: unknown, extra: Partial<Record<K, string>> = {}) => {
     const fromServer = fieldErrors(err);
-    const found: Partial<Record<K, string>> = { ...extra };
+    const found: Partial<Record<K, string>> = {};
     const names = Object.keys(values);
     for (const name of names as K[]) {
       const message = fromServer[name];
       if (message) found[name] = message;
     }
+    Object.assign(found, extra);
     setErrors(found);
     const serverFields = Object.keys(fromServer);
     setShownInFields(

@@ -31,3 +31,23 @@ export const checkPassword = (value: string): string | null => {
   if (!value) return 'validation.required';
   return value.length >= 8 && value.length <= 128 ? null : 'validation.passwordLength';
 };
+
+/**
+ * Rupees as typed ("250", "250.5", "1,000.00", "₹ 99") → integer paise, or null when it is not an
+ * amount with at most two decimals. Parsed as text, so 0.29 never turns into 28 paise.
+ */
+export function rupeesToPaise(input: string): number | null {
+  const cleaned = input.replace(/[\s,₹]/g, '');
+  const m = /^(\d{1,10})(?:\.(\d{0,2}))?$/.exec(cleaned) ?? /^()\.(\d{1,2})$/.exec(cleaned);
+  if (!m) return null;
+  const rupees = Number(m[1] || '0');
+  const paise = Number((m[2] ?? '').padEnd(2, '0'));
+  return rupees * 100 + paise;
+}
+
+/** A positive amount in rupees with at most two decimals. */
+export const checkRupees = (value: string): string | null => {
+  if (!value.trim()) return 'validation.required';
+  const paise = rupeesToPaise(value);
+  return paise !== null && paise > 0 ? null : 'validation.amount';
+};

@@ -23,7 +23,7 @@ export async function registerPayments(
     db: Db;
     jobs: Jobs;
     config: Readonly<Config>;
-    wallet: Pick<WalletService, 'creditTopup'>;
+    wallet: Pick<WalletService, 'creditTopup' | 'reverseTopup' | 'lockedAvailable'>;
     log: FastifyBaseLogger;
     /** How the gateway client (and the sandbox's webhooks) travel; default: fetch for Razorpay, in-process for the sandbox. */
     transport?: HttpTransport;

@@ -22,6 +22,7 @@ export interface PaymentRow {
   verified_at: Date | null;
   captured_at: Date | null;
   failed_at: Date | null;
+  refunded_amount: number;
 }
 
 export interface AdminPaymentRow extends PaymentRow {
@@ -133,6 +134,17 @@ export async function markFailed(q: Queryable, id: string, reason: string, gatew
     [id, reason.slice(0, 500), gatewayPaymentId ?? null],
   );
   return n > 0;
+}
+
+/** Adds a gateway refund; the top-up becomes `refunded` when all of it has been refunded. */
+export async function addRefund(q: Queryable, id: string, amount: number): Promise<PaymentRow> {
+  const rows = await q.query<PaymentRow>(
+    `UPDATE payments SET refunded_amount = refunded_amount + $2,
+       status = CASE WHEN refunded_amount + $2 = amount THEN 'refunded' ELSE status END
+     WHERE id = $1 RETURNING *`,
+    [id, amount],
+  );
+  return rows[0]!;
 }
 
 export async function flagForReview(q: Queryable, id: string, reason: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { WalletService } from '../wallet/wallet.service.js';
 import { GatewayError, type PaymentGateway } from './gateway.js';
 import { hasApprovedKyc } from './kyc-gate.js';
 import {
+  addRefund,
   findPayment,
   findPaymentByOrder,
   findUserPayment,
@@ -101,7 +102,7 @@ export function createPaymentsService(deps: {
   db: Db;
   /** null when no gateway may be used (production without Razorpay keys): top-ups are then off. */
   gateway: PaymentGateway | null;
-  wallet: Pick<WalletService, 'creditTopup'>;
+  wallet: Pick<WalletService, 'creditTopup' | 'reverseTopup' | 'lockedAvailable'>;
   settings: PaymentsSettings;
   log: FastifyBaseLogger;
   /** The sandbox's own checkout page for an order; absent for real gateways. */
@@ -219,6 +220,36 @@ export function createPaymentsService(deps: {
   }
 
   /**
+   * A refund made at the gateway: the money leaves the wallet again, once per refund id. A refund the
+   * customer has already spent, or one that does not fit the top-up, is flagged for a person instead.
+   */
+  async function applyRefund(tx: Tx, payment: PaymentRow, r: { refundId: string; amount: number; source: string }): Promise<string> {
+    if (payment.status !== 'captured' && payment.status !== 'refunded') {
+      await flagForReview(tx, payment.id, `refund ${r.refundId} reported for a top-up that was never credited`);
+      return 'refund_not_captured';
+    }
+    if (!Number.isSafeInteger(r.amount) || r.amount <= 0 || payment.refunded_amount + r.amount > payment.amount) {
+      await flagForReview(tx, payment.id, `refund ${r.refundId} of ${String(r.amount)} does not fit the top-up of ${payment.amount} (already refunded ${payment.refunded_amount})`);
+      return 'refund_amount_invalid';
+    }
+    const available = await wallet.lockedAvailable(tx, payment.user_id);
+    if (available < r.amount) {
+      await flagForReview(tx, payment.id, `refund ${r.refundId} of ${r.amount} exceeds the wallet balance ${available}: recover it manually`);
+      return 'refund_wallet_short';
+    }
+    const posted = await wallet.reverseTopup(tx, { userId: payment.user_id, paymentId: payment.id, refundId: r.refundId, amount: r.amount });
+    if (posted.replayed) return 'duplicate_refund';
+    const updated = await addRefund(tx, payment.id, r.amount);
+    await insertActivity(
+      tx,
+      SYSTEM,
+      { action: 'wallet.topup_refunded', subjectUserId: payment.user_id, object: { type: 'payment', id: payment.id }, details: { amount: r.amount, refundId: r.refundId, refundedTotal: updated.refunded_amount, source: r.source } },
+      SYSTEM_META,
+    );
+    return updated.status === 'refunded' ? 'refunded' : 'partially_refunded';
+  }
+
+  /**
    * A webhook from the gateway. The signature over the raw bytes is checked before anything else,
    * so a forged request changes nothing and stores nothing. The event is stored once per event id
    * in the same transaction that acts on it: a repeat finds it and does nothing.
@@ -257,6 +288,10 @@ export function createPaymentsService(deps: {
         } else {
           outcome = await applyCapture(tx, payment, { gatewayPaymentId, amount: amount as number, currency: String(paymentEntity.currency), source: `webhook:${type}` });
         }
+      } else if (type === 'refund.processed') {
+        const refund = isRecord(payload.refund) && isRecord(payload.refund.entity) ? payload.refund.entity : null;
+        const refundId = str(refund?.id);
+        outcome = refund && refundId ? await applyRefund(tx, payment, { refundId, amount: refund.amount as number, source: 'webhook' }) : 'ignored_no_refund';
       } else if (type === 'payment.failed') {
         const reason = str(paymentEntity?.error_description) ?? str(paymentEntity?.error_reason) ?? 'payment_failed';
         outcome = await applyFailure(tx, payment, { gatewayPaymentId, reason, source: 'webhook' });

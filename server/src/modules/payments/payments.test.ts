@@ -185,6 +185,44 @@ describe('wallet top-ups through the sandbox gateway', () => {
     assert.deepEqual(actions, ['wallet.topup_created', 'wallet.topup_captured']);
   });
 
+  test('refunds made at the gateway take the money back out of the wallet once; a spent refund is flagged', async () => {
+    const { client, userId } = await customer();
+    const { payment: created, checkout } = await startTopup(client, 10_000);
+    const payId = new URL(await press(client, checkout, 'succeed'), 'http://localhost').searchParams.get('razorpay_payment_id')!;
+    await deliverWebhooks();
+    assert.equal(await balance(userId), 10_000);
+    const refundEvent = (refundId: string, amount: number) => ({
+      ...paymentEvent('refund.processed', { orderId: checkout.orderId, paymentId: payId, amount: 10_000 }),
+      contains: ['refund', 'payment'],
+      payload: {
+        refund: { entity: { id: refundId, entity: 'refund', amount, currency: 'INR', payment_id: payId, status: 'processed' } },
+        payment: { entity: { id: payId, entity: 'payment', amount: 10_000, currency: 'INR', status: 'refunded', order_id: checkout.orderId } },
+      },
+    });
+    const partial = refundEvent('rfnd_Partial0000001', 4_000);
+    assert.equal((await sendWebhook(partial, { eventId: 'evt_refund_1' })).statusCode, 200);
+    assert.equal((await sendWebhook(partial, { eventId: 'evt_refund_1b' })).statusCode, 200, 'same refund under another event id');
+    assert.equal(await balance(userId), 6_000);
+    assert.equal((await payment(created.id)).status, 'captured', 'partly refunded stays captured');
+
+    // The customer spends most of the rest; the gateway then refunds the remaining ₹60.
+    await t.db.tx((tx) => t.platform.services.wallet.debit(tx, { userId, amount: 5_500, description: 'spent', key: `spend-${userId}`, actor: { type: 'system' } }));
+    assert.equal((await sendWebhook(refundEvent('rfnd_Rest000000002', 6_000), { eventId: 'evt_refund_2' })).statusCode, 200);
+    assert.equal(await balance(userId), 500, 'nothing taken when the wallet cannot cover it');
+    const flagged = await payment(created.id);
+    assert.equal(flagged.needs_review, true);
+    assert.match(flagged.review_reason!, /exceeds the wallet balance/);
+
+    // Once money is back in the wallet, a later refund event settles it and the top-up is refunded.
+    await t.db.tx((tx) => t.platform.services.wallet.refund(tx, { userId, amount: 5_500, reason: 'service refund', key: `back-${userId}`, actor: { type: 'system' } }));
+    assert.equal((await sendWebhook(refundEvent('rfnd_Rest000000003', 6_000), { eventId: 'evt_refund_3' })).statusCode, 200);
+    assert.equal(await balance(userId), 0);
+    assert.equal((await payment(created.id)).status, 'refunded');
+    assert.equal(json<{ payment: TopupDto }>(await client.get(`/api/wallet/topups/${created.id}`)).payment.status, 'refunded');
+    assert.equal(await entriesSum(userId), 0);
+    assert.deepEqual(await findDrift(t.db), []);
+  });
+
   test('browser callback and webhooks racing and repeating credit exactly once', async () => {
     const { client, userId } = await customer();
     const { payment: created, checkout } = await startTopup(client, 70_000);

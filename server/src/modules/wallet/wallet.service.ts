@@ -66,6 +66,34 @@ export function createWalletService(deps: { db: Db }) {
     });
   }
 
+  /**
+   * Takes a gateway refund back out of the wallet (wallet → clearing), at most once per refund id.
+   * The caller checks the balance first (`lockedAvailable`): a refund the customer has already spent
+   * is for a person to settle, not an error that aborts the transaction.
+   */
+  async function reverseTopup(q: Queryable, input: { userId: string; paymentId: string; refundId: string; amount: number }): Promise<PostedTransfer> {
+    const accounts = await customerAccounts(q, input.userId);
+    return postTransfer(q, {
+      kind: 'topup_refund',
+      description: 'Top-up refunded to your payment method',
+      idempotencyKey: `gateway-refund:${input.refundId}`,
+      request: { paymentId: input.paymentId, amount: input.amount },
+      postings: [
+        { accountId: accounts.wallet, amount: -input.amount },
+        { accountId: await systemAccountId(q, 'gateway_clearing'), amount: input.amount },
+      ],
+      metadata: { paymentId: input.paymentId, refundId: input.refundId },
+      actor: SYSTEM,
+    });
+  }
+
+  /** The available balance with the wallet row locked until the transaction ends. */
+  async function lockedAvailable(q: Queryable, userId: string): Promise<number> {
+    const accounts = await customerAccounts(q, userId);
+    const [row] = await q.query<{ balance: number }>('SELECT balance FROM ledger_accounts WHERE id = $1 FOR UPDATE', [accounts.wallet]);
+    return row?.balance ?? 0;
+  }
+
   /** Money back to the wallet (a rejected service, a failed message), at most once per key. */
   async function refund(q: Queryable, input: { userId: string; amount: number; reason: string; key: string; actor: Actor; metadata?: Record<string, unknown> }): Promise<PostedTransfer> {
     if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw badRequest('invalid_amount', 'A refund must be a positive amount in paise.');
@@ -198,7 +226,7 @@ export function createWalletService(deps: { db: Db }) {
     return { checked, drift };
   }
 
-  return { balances, creditTopup, refund, debit, adjust, passbook, expireHolds, reconcileBalances, accountBalance: (id: string) => accountBalance(db, id) };
+  return { balances, creditTopup, reverseTopup, lockedAvailable, refund, debit, adjust, passbook, expireHolds, reconcileBalances, accountBalance: (id: string) => accountBalance(db, id) };
 }
 
 export type WalletService = ReturnType<typeof createWalletService>;

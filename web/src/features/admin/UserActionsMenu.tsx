@@ -1,5 +1,6 @@
 import { Button, Menu } from '@mantine/core';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { adminApi } from '../../api/endpoints';
 import type { Role, User, UserStatus } from '../../api/types';
@@ -7,10 +8,11 @@ import { useConfirm } from '../../hooks/useConfirm';
 import { notifyError, notifySuccess } from '../../lib/errors';
 import { ChangeRoleModal } from './ChangeRoleModal';
 
-/** Admin actions on one user: change role, suspend or reactivate. */
+/** Admin actions on one user: change role, open the wallet, suspend or reactivate. */
 export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (user: User) => void }) {
   const { t } = useTranslation();
   const confirm = useConfirm();
+  const navigate = useNavigate();
   const [roleOpen, setRoleOpen] = useState(false);
 
   const update = async (patch: { role?: Role; status?: UserStatus }) => {
@@ -48,6 +50,13 @@ export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (u
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Item onClick={() => setRoleOpen(true)}>{t('admin.users.changeRole')}</Menu.Item>
+          <Menu.Item
+            onClick={() =>
+              void navigate(`/admin/wallets/${user.id}`, { state: { name: user.name, email: user.email } })
+            }
+          >
+            {t('admin.users.openWallet')}
+          </Menu.Item>
           <Menu.Item color={user.status === 'active' ? 'red' : 'teal'} onClick={toggleStatus}>
             {user.status === 'active' ? t('admin.users.suspend') : t('admin.users.reactivate')}
           </Menu.Item>

@@ -1,4 +1,5 @@
 import type { ActivityFilters } from '../../api/endpoints';
+import { dayToIso } from '../../lib/dates';
 
 /** The filter form's values, as kept in the page URL (dates as YYYY-MM-DD). */
 export interface ActivityFilterValues {
@@ -41,13 +42,6 @@ export function filtersToParams(values: ActivityFilterValues): URLSearchParams {
     if (value) params.set(name, value);
   }
   return params;
-}
-
-/** A local calendar day as an ISO instant: its first millisecond, or with `endOfDay` its last. */
-function dayToIso(day: string, endOfDay: boolean): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const date = new Date(`${day}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /** What the API is asked for: empty fields left out, dates widened to whole local days. */
