@@ -178,7 +178,7 @@ export async function createPlatform(opts: PlatformOptions) {
   await app.register(adminUserRoutes, { db, accounts });
   await app.register(activityRoutes, { db });
   await app.register(mailRoutes, { db });
-  await app.register(walletRoutes, { db, wallet });
+  await app.register(walletRoutes, { db, wallet, limits: { topupMinPaise: config.topupMinPaise, topupMaxPaise: config.topupMaxPaise, kycLimitPaise: config.topupKycLimitPaise } });
   // payments: wallet top-ups through Razorpay or the built-in sandbox gateway (modules/payments/README.md)
   await registerPayments(app as unknown as FastifyInstance, { db, jobs, config, wallet, log });
 

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/index.js';
 import type { Role } from '../../platform/actor.js';
+import { containsPattern } from '../../platform/sql.js';
 
 export interface UserRow {
   id: string;
@@ -71,7 +72,7 @@ export async function searchUsers(q: Queryable, s: UserSearch): Promise<{ items:
   const where: string[] = [];
   const params: unknown[] = [];
   if (s.q) {
-    params.push('%' + s.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+    params.push(containsPattern(s.q));
     where.push(`(lower(name) LIKE $${params.length} OR email LIKE $${params.length} OR mobile LIKE $${params.length})`);
   }
   if (s.role) {

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/index.js';
 import type { Actor, RequestMeta } from '../../platform/actor.js';
+import { escapeLike } from '../../platform/sql.js';
 
 export interface ActivityEntry {
   action: string;
@@ -80,7 +81,7 @@ export async function findActivity(q: Queryable, f: ActivityFilter): Promise<Act
   };
   if (f.subjectUserId) add('subject_user_id = ?', f.subjectUserId);
   if (f.actorId) add('actor_id = ?', f.actorId);
-  if (f.action?.endsWith('*')) add("action LIKE ? ESCAPE '\\'", f.action.slice(0, -1).replace(/[\\%_]/g, (c) => '\\' + c) + '%');
+  if (f.action?.endsWith('*')) add("action LIKE ? ESCAPE '\\'", escapeLike(f.action.slice(0, -1)) + '%');
   else if (f.action) add('action = ?', f.action);
   if (f.outcome) add('outcome = ?', f.outcome);
   if (f.ip) add('ip = ?', f.ip);

@@ -4,11 +4,12 @@ import type { Db } from '../../db/index.js';
 import type { Jobs } from '../../platform/jobs.js';
 import type { WalletService } from '../wallet/wallet.service.js';
 import { createRazorpayClient, type HttpTransport, type PaymentGateway } from './gateway.js';
-import { WEBHOOK_PATH, gatewayCallbackRoutes } from './gateway-callbacks.routes.js';
+import { CALLBACK_PATH, WEBHOOK_PATH, gatewayCallbackRoutes } from './gateway-callbacks.routes.js';
 import { paymentsRoutes } from './payments.routes.js';
 import { createPaymentsService, type PaymentsService } from './payments.service.js';
 import { SANDBOX_WEBHOOK_JOB, createSandboxGateway, injectTransport, sandboxCredentials, type SandboxGateway } from './sandbox-gateway.js';
 import { SANDBOX_PREFIX, sandboxGatewayRoutes } from './sandbox-gateway.routes.js';
+import { RAZORPAY_CHECKOUT_PATH, razorpayCheckoutRoutes } from './razorpay-checkout.routes.js';
 
 export const RECONCILE_JOB = 'payments.reconcile';
 
@@ -51,7 +52,9 @@ export async function registerPayments(
     wallet: deps.wallet,
     settings: config,
     log,
-    ...(sandbox ? { checkoutUrl: (orderId: string, callbackUrl: string) => `${config.publicUrl}${SANDBOX_PREFIX}/checkout/${orderId}?callback_url=${encodeURIComponent(callbackUrl)}` } : {}),
+    checkoutUrl: sandbox
+      ? (orderId: string, callbackUrl: string) => `${config.publicUrl}${SANDBOX_PREFIX}/checkout/${orderId}?callback_url=${encodeURIComponent(callbackUrl)}`
+      : (orderId: string) => `${config.publicUrl}${RAZORPAY_CHECKOUT_PATH}/${orderId}`,
   });
   // pg-boss runs each cron slot once across all instances.
   jobs.define({ name: RECONCILE_JOB, cron: '*/10 * * * *', expireInSeconds: 900, handler: async () => void (await payments.reconcile()) });
@@ -59,5 +62,6 @@ export async function registerPayments(
   await app.register(paymentsRoutes, { db, payments });
   await app.register(gatewayCallbackRoutes, { payments });
   if (sandbox) await app.register(sandboxGatewayRoutes, { sandbox, publicUrl: config.publicUrl });
+  if (config.razorpay) await app.register(razorpayCheckoutRoutes, { db, keyId: config.razorpay.keyId, callbackUrl: `${config.publicUrl}${CALLBACK_PATH}` });
   return { payments, sandbox };
 }

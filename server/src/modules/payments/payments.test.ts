@@ -543,3 +543,38 @@ describe('receipts and configuration', () => {
     assert.deepEqual(live.razorpay, { keyId: 'rzp_test_abc', keySecret: 's', webhookSecret: 'w' });
   });
 });
+
+describe('Razorpay checkout page (when Razorpay is configured)', () => {
+  let t: TestPlatform;
+  before(async () => {
+    t = await testPlatform({ env: { RAZORPAY_KEY_ID: 'rzp_test_Abc123Def456Gh', RAZORPAY_KEY_SECRET: 'test-key-secret-0123456789', RAZORPAY_WEBHOOK_SECRET: 'test-webhook-secret-0123' } });
+  });
+  after(() => t.close());
+
+  test("opens Razorpay's checkout for the payer's own order only, with Razorpay admitted by the CSP", async () => {
+    const { client, person } = await signedInClient(t);
+    const orderId = 'order_TestOrder123456';
+    await t.db.query("INSERT INTO payments (user_id, gateway, amount, gateway_order_id) VALUES ($1, 'razorpay', 50000, $2)", [person.id, orderId]);
+
+    const page = await client.get(`/payments/razorpay/checkout/${orderId}`);
+    assert.equal(page.statusCode, 200, page.body);
+    assert.match(page.body, /data-key="rzp_test_Abc123Def456Gh"/);
+    assert.match(page.body, new RegExp(`data-order="${orderId}"`));
+    assert.match(page.body, /data-callback="http:\/\/localhost:3000\/payments\/razorpay\/callback"/);
+    assert.ok(page.body.includes(`data-prefill-email="${person.email}"`));
+    assert.match(page.body, /<script src="https:\/\/checkout\.razorpay\.com\/v1\/checkout\.js"><\/script>/);
+    assert.ok(!/<script>/.test(page.body), 'no inline script');
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self' https:\/\/checkout\.razorpay\.com/);
+    assert.match(csp, /frame-src https:\/\/checkout\.razorpay\.com https:\/\/api\.razorpay\.com/);
+
+    const launcher = await client.get('/payments/razorpay/launcher.js');
+    assert.match(String(launcher.headers['content-type']), /javascript/);
+    assert.match(launcher.body, /redirect: true/);
+
+    const { client: other } = await signedInClient(t);
+    assert.equal((await other.get(`/payments/razorpay/checkout/${orderId}`)).statusCode, 404);
+    assert.equal((await t.app.inject({ method: 'GET', url: `/payments/razorpay/checkout/${orderId}` })).statusCode, 401);
+    assert.equal((await client.get('/payments/razorpay/checkout/not-an-order')).statusCode, 400);
+  });
+});

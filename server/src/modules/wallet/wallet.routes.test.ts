@@ -13,7 +13,15 @@ describe('wallet over HTTP', () => {
     const { client: admin } = await signedInClient(t, 'admin');
     const { client: customer, person } = await signedInClient(t, 'customer');
 
-    assert.deepEqual(json(await customer.get('/api/wallet')), { available: 0, held: 0, posted: 0, currency: 'INR' });
+    assert.deepEqual(json(await customer.get('/api/wallet')), {
+      available: 0,
+      held: 0,
+      posted: 0,
+      currency: 'INR',
+      limits: { topupMinPaise: 1_000, topupMaxPaise: 5_000_000, kycLimitPaise: 1_000_000 },
+    });
+    const never = json<{ items: { userId: string; available: number }[]; total: number }>(await admin.get('/api/admin/wallets?q=' + encodeURIComponent(person.email)));
+    assert.deepEqual(never.items.map((i) => [i.userId, i.available]), [[person.id, 0]], 'listed before the wallet is ever used');
 
     const noReason = await admin.post(`/api/admin/wallets/${person.id}/adjustments`, { amount: 5_000, reason: 'ok' });
     assert.equal(noReason.statusCode, 400);
@@ -28,7 +36,12 @@ describe('wallet over HTTP', () => {
     const debit = await admin.post(`/api/admin/wallets/${person.id}/adjustments`, { amount: -5_000, reason: 'Reversal of duplicate deposit' });
     assert.equal(debit.statusCode, 201);
 
-    assert.deepEqual(json(await customer.get('/api/wallet')), { available: 20_000, held: 0, posted: 20_000, currency: 'INR' });
+    assert.deepEqual(json<{ available: number }>(await customer.get('/api/wallet')).available, 20_000);
+    const one = json<{ user: { id: string }; balances: { available: number } }>(await admin.get(`/api/admin/wallets/${person.id}`));
+    assert.deepEqual([one.user.id, one.balances.available], [person.id, 20_000]);
+    const adminCsv = await admin.get(`/api/admin/wallets/${person.id}/passbook.csv`);
+    assert.equal(adminCsv.statusCode, 200);
+    assert.equal(adminCsv.body.trim().split('\r\n').length, 3);
 
     const passbook = json<{ items: { amount: number; balanceAfter: number; kind: string; description: string }[]; nextBefore: number | null }>(await customer.get('/api/wallet/passbook?limit=1'));
     assert.equal(passbook.items.length, 1);
@@ -52,8 +65,9 @@ describe('wallet over HTTP', () => {
     );
     assert.deepEqual(log.map((r) => r.details.amount), [25_000, -5_000]);
 
-    const list = json<{ items: { userId: string; available: number }[]; totals: { available: number } }>(await admin.get('/api/admin/wallets?q=' + encodeURIComponent(person.email)));
+    const list = json<{ items: { userId: string; available: number }[]; total: number; totals: { available: number } }>(await admin.get('/api/admin/wallets?q=' + encodeURIComponent(person.email)));
     assert.deepEqual(list.items.map((i) => [i.userId, i.available]), [[person.id, 20_000]]);
+    assert.equal(list.total, 1);
     assert.ok(list.totals.available >= 20_000);
   });
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../db/index.js';
 import { toCsv } from '../../platform/csv.js';
+import { containsPattern } from '../../platform/sql.js';
 import { notFound } from '../../platform/errors.js';
 import { requestMeta, userActor } from '../../platform/http.js';
 import { Strict, Timestamp, Uuid, errorResponses } from '../../platform/schemas.js';
@@ -11,6 +12,8 @@ import type { PassbookFilter, PassbookLine, WalletService } from './wallet.servi
 const tags = ['wallet'];
 const Paise = Type.Integer({ description: 'Amount in paise (₹1 = 100 paise)' });
 const Balances = Type.Object({ available: Paise, held: Paise, posted: Paise, currency: Type.Literal('INR') });
+const Limits = Type.Object({ topupMinPaise: Paise, topupMaxPaise: Paise, kycLimitPaise: Paise });
+export type TopupLimits = Static<typeof Limits>;
 const Line = Type.Object({
   id: Type.Integer(),
   at: Timestamp,
@@ -55,11 +58,14 @@ function passbookCsv(lines: PassbookLine[]): string {
   );
 }
 
-export const walletRoutes: FastifyPluginAsyncTypebox<{ db: Db; wallet: WalletService }> = async (app, { db, wallet }) => {
+export const walletRoutes: FastifyPluginAsyncTypebox<{ db: Db; wallet: WalletService; limits: TopupLimits }> = async (app, { db, wallet, limits }) => {
   app.get(
     '/api/wallet',
-    { config: { access: 'signed-in' }, schema: { tags, summary: 'Your wallet balances', response: { 200: Balances, ...errorResponses } } },
-    async (request) => ({ ...(await wallet.balances(userActor(request).userId)), currency: 'INR' as const }),
+    {
+      config: { access: 'signed-in' },
+      schema: { tags, summary: 'Your wallet balances and the top-up limits', response: { 200: Type.Composite([Balances, Type.Object({ limits: Limits })]), ...errorResponses } },
+    },
+    async (request) => ({ ...(await wallet.balances(userActor(request).userId)), currency: 'INR' as const, limits }),
   );
 
   app.get(
@@ -89,6 +95,7 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ db: Db; wallet: WalletSer
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({ userId: Uuid, name: Type.String(), email: Type.String(), available: Paise, held: Paise })),
+            total: Type.Integer(),
             totals: Type.Object({ available: Paise, held: Paise }),
           }),
           ...errorResponses,
@@ -97,14 +104,17 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ db: Db; wallet: WalletSer
     },
     async (request) => {
       const { q, limit, offset } = request.query;
-      const pattern = q ? '%' + q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%' : null;
-      const rows = await db.query<{ user_id: string; name: string; email: string; available: number; held: number }>(
+      const pattern = q ? containsPattern(q) : null;
+      // From users, so customers who never used their wallet are listed too (with zero).
+      const rows = await db.query<{ user_id: string; name: string; email: string; available: number; held: number; total: number }>(
         `SELECT u.id AS user_id, u.name, u.email,
-                COALESCE(max(a.balance) FILTER (WHERE a.kind = 'customer_wallet'), 0)::bigint AS available,
-                COALESCE(max(a.balance) FILTER (WHERE a.kind = 'customer_holds'), 0)::bigint AS held
-         FROM ledger_accounts a JOIN users u ON u.id = a.owner_user_id
-         WHERE ($1::text IS NULL OR lower(u.name) LIKE $1 OR u.email LIKE $1)
-         GROUP BY u.id ORDER BY available DESC, u.id LIMIT $2 OFFSET $3`,
+                COALESCE(w.balance, 0)::bigint AS available, COALESCE(h.balance, 0)::bigint AS held,
+                count(*) OVER ()::int AS total
+         FROM users u
+         LEFT JOIN ledger_accounts w ON w.owner_user_id = u.id AND w.kind = 'customer_wallet'
+         LEFT JOIN ledger_accounts h ON h.owner_user_id = u.id AND h.kind = 'customer_holds'
+         WHERE ($1::text IS NULL OR lower(u.name) LIKE $1 OR u.email LIKE $1 OR u.mobile LIKE $1)
+         ORDER BY available DESC, u.created_at DESC, u.id LIMIT $2 OFFSET $3`,
         [pattern, limit, offset],
       );
       const totals = await db.query<{ available: number; held: number }>(
@@ -114,8 +124,39 @@ export const walletRoutes: FastifyPluginAsyncTypebox<{ db: Db; wallet: WalletSer
       );
       return {
         items: rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, available: r.available, held: r.held })),
+        total: rows[0]?.total ?? 0,
         totals: totals[0]!,
       };
+    },
+  );
+
+  app.get(
+    '/api/admin/wallets/:userId',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags,
+        summary: "A customer's wallet balances",
+        params: UserParams,
+        response: { 200: Type.Object({ user: Type.Object({ id: Uuid, name: Type.String(), email: Type.String() }), balances: Balances }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const user = await findUserById(db, request.params.userId);
+      if (!user) throw notFound('User');
+      return { user: { id: user.id, name: user.name, email: user.email }, balances: { ...(await wallet.balances(user.id)), currency: 'INR' as const } };
+    },
+  );
+
+  app.get(
+    '/api/admin/wallets/:userId/passbook.csv',
+    { config: { access: ['admin'] }, schema: { tags, summary: "A customer's passbook as CSV", params: UserParams, querystring: CsvQuery, produces: ['text/csv'] } },
+    async (request, reply) => {
+      if (!(await findUserById(db, request.params.userId))) throw notFound('User');
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="passbook-${request.params.userId}.csv"`)
+        .send(passbookCsv(await wallet.passbook(request.params.userId, filter(request.query))));
     },
   );
 
