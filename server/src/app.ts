@@ -31,6 +31,17 @@ import { mailRoutes } from './modules/mail/mail.routes.js';
 import { registerPayments } from './modules/payments/payments.module.js'; // payments
 import { createWalletService } from './modules/wallet/wallet.service.js';
 import { walletRoutes } from './modules/wallet/wallet.routes.js';
+import { registerServices } from './modules/services/services.module.js'; // services catalogue
+// kyc + files
+import { createFileLinks } from './platform/file-links.js';
+import { createFileStore, keyringFromConfig, sweepLocalTemp } from './platform/storage/index.js';
+import { createUploadReceiver } from './platform/uploads/index.js';
+import { fileRoutes } from './modules/files/files.routes.js';
+import { createKycGate } from './modules/kyc/kyc-gate.js';
+import { kycRoutes } from './modules/kyc/kyc.routes.js';
+import { createKycService } from './modules/kyc/kyc.service.js';
+// whatsapp: graph client + simulator
+import { registerWhatsAppGraph } from './modules/whatsapp/graph/graph.module.js';
 
 export interface PlatformOptions {
   config: Readonly<Config>;
@@ -53,6 +64,12 @@ const REDACT = [
   '*.token',
   '*.accessToken',
   '*.access_token',
+  // kyc: an Aadhaar number must never reach a log, whatever logs a body or an object holding one.
+  'aadhaarNumber',
+  '*.aadhaarNumber',
+  '*.*.aadhaarNumber',
+  '*.aadhaar',
+  '*.pan',
 ];
 
 const NON_SPA_PREFIXES = ['/assets/', '/api/', '/v1/', '/graph/', '/webhooks/', '/sandbox/', '/docs', '/openapi.json', '/healthz', '/readyz'];
@@ -99,6 +116,33 @@ export async function createPlatform(opts: PlatformOptions) {
       const { drift } = await wallet.reconcileBalances();
       if (drift.length) log.error({ drift }, 'ledger drift: cached balances differ from the sum of entries');
     },
+  });
+
+  // kyc + files: encrypted file store, upload validation, KYC (modules/kyc/README.md, platform/storage/README.md)
+  const ring = keyringFromConfig(config);
+  const { store: files } = createFileStore(config, ring);
+  const fileLinks = createFileLinks(ring);
+  const uploads = createUploadReceiver({ store: files, clamav: config.clamav });
+  const kyc = createKycService({ db, store: files, uploads, links: fileLinks, mail, ring, config });
+  const kycGate = createKycGate({ db, requiredFor: config.kycRequiredFor });
+  /** Key rotation: re-wraps every file's data key and every encrypted column under MASTER_KEY. */
+  const rotateKeys = async () => ({ files: await files.rewrapAll(), kycSecrets: await kyc.rewrapSecrets() });
+  jobs.define({
+    name: 'kyc.retention-purge',
+    cron: '37 2 * * *',
+    expireInSeconds: 3600,
+    handler: async () => {
+      const purged = await kyc.purgeExpired();
+      await sweepLocalTemp(config.filesDir, 24 * 3600 * 1000);
+      if (purged.profiles || purged.orphans) log.info({ purged }, 'KYC retention purge');
+    },
+  });
+  // Runs daily while old keys are configured (MASTER_KEY_PREVIOUS); `seva rotate-keys` runs it at once.
+  jobs.define({
+    name: 'files.rewrap-keys',
+    expireInSeconds: 3600,
+    ...(config.masterKeyPrevious.length ? { cron: '41 3 * * *' } : {}),
+    handler: async () => void log.info({ rotated: await rotateKeys() }, 'master key rotation: data keys re-wrapped'),
   });
 
   installErrorHandler(app);
@@ -180,11 +224,21 @@ export async function createPlatform(opts: PlatformOptions) {
   await app.register(mailRoutes, { db });
   await app.register(walletRoutes, { db, wallet, limits: { topupMinPaise: config.topupMinPaise, topupMaxPaise: config.topupMaxPaise, kycLimitPaise: config.topupKycLimitPaise } });
   // payments: wallet top-ups through Razorpay or the built-in sandbox gateway (modules/payments/README.md)
-  await registerPayments(app as unknown as FastifyInstance, { db, jobs, config, wallet, log });
+  await registerPayments(app as unknown as FastifyInstance, { db, jobs, config, wallet, kycGate, log });
+  // kyc + files
+  await app.register(kycRoutes, { kyc, maxUploadBytes: config.uploadMaxBytes });
+  await app.register(fileRoutes, { links: fileLinks, store: files });
+
+  // whatsapp: graph client + simulator (modules/whatsapp/graph, modules/meta-sandbox/README.md). Returns the
+  // Graph client, the Meta app credentials that verify webhooks, and the simulator (null with a real Meta app).
+  await registerWhatsAppGraph(app as unknown as FastifyInstance, { db, jobs, config, log });
+
+  // services catalogue: categories, services and versioned forms managed by admins (modules/services/README.md)
+  await registerServices(app as unknown as FastifyInstance, { db, config });
 
   await registerWebApp(app);
 
-  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail, wallet } };
+  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail, wallet, kyc, kycGate, files, rotateKeys } };
 }
 
 /** Serves the built SPA; unknown GETs outside the APIs get index.html so client-side routes load. */

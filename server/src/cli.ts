@@ -15,6 +15,7 @@ Commands:
   migrate                             apply database migrations and exit
   create-admin --email E --password P create an admin, or promote and reset an existing account
   config                              list the environment variables the platform reads
+  rotate-keys                         re-wrap all encrypted data under MASTER_KEY (old keys in MASTER_KEY_PREVIOUS)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +49,17 @@ async function main(argv: string[]): Promise<number> {
         await running.platform.jobs.start({ work: false });
         const user = await running.platform.services.accounts.createAdmin(values.email, values.password, SYSTEM_META, values.name);
         console.log(`Admin ready: ${user.email}`);
+      } finally {
+        await running.stop();
+      }
+      return 0;
+    }
+    case 'rotate-keys': {
+      // After a new MASTER_KEY (the old one in MASTER_KEY_PREVIOUS): afterwards the old key can go.
+      const running = await boot();
+      try {
+        const result = await running.platform.services.rotateKeys();
+        console.log(`Re-wrapped ${result.files.rewrapped} of ${result.files.checked} files and ${result.kycSecrets} encrypted values under the current MASTER_KEY.`);
       } finally {
         await running.stop();
       }

@@ -44,6 +44,14 @@ export interface Config {
   kycRequiredDocuments: string[];
   kycRequiredFor: string[];
   kycRetentionDays: number;
+  // whatsapp: Meta app, Graph API client and the built-in Cloud API simulator (modules/whatsapp/graph, modules/meta-sandbox)
+  metaApp: { appId: string; appSecret: string } | undefined;
+  metaVerifyToken: string | undefined;
+  /** Unset = graph.facebook.com with a Meta app, the built-in simulator without one. */
+  metaGraphUrl: string | undefined;
+  metaGraphVersion: string;
+  metaGraphTimeoutMs: number;
+  metaSandboxWebhookUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +107,14 @@ export const CONFIG_VARS: VarSpec[] = [
   { name: 'KYC_REQUIRED_DOCUMENTS', default: 'pan_card,aadhaar_masked,photo', description: 'Documents a KYC submission must include, from `pan_card`, `aadhaar_masked`, `photo`, `address_proof`.' },
   { name: 'KYC_REQUIRED_FOR', default: 'whatsapp_api,topup_above_limit', description: 'Features that need approved KYC: `whatsapp_api`, `topup_above_limit` (top-ups above `TOPUP_KYC_LIMIT_PAISE`), `service:<kind>` (service applications of that kind); empty = none.' },
   { name: 'KYC_RETENTION_DAYS', default: '1825', description: 'KYC records and documents of a closed account are kept this long after it closed (PMLA: 5 years after the relationship ends), then purged.' },
+  // whatsapp
+  { name: 'META_APP_ID', description: 'The platform\'s Meta app id. With `META_APP_SECRET` (both or none) the platform talks to Meta; unset = the built-in Cloud API simulator under `/sandbox/graph` (outside production).' },
+  { name: 'META_APP_SECRET', description: 'The Meta app secret: verifies `X-Hub-Signature-256` on webhooks. The simulator signs with a secret derived from `MASTER_KEY` instead.' },
+  { name: 'META_VERIFY_TOKEN', description: 'The token Meta echoes in the webhook verification handshake (`GET /webhooks/whatsapp`).' },
+  { name: 'META_GRAPH_URL', default: 'https://graph.facebook.com', description: 'Base URL of the Graph API. Unset without a Meta app = the built-in simulator (`PUBLIC_URL/sandbox/graph`, called in-process).' },
+  { name: 'META_GRAPH_VERSION', default: 'v23.0', description: 'Graph API version in every call; below v24.0 the simulator\'s status webhooks also carry `conversation`.' },
+  { name: 'META_GRAPH_TIMEOUT_MS', default: '15000', description: 'Time allowed for one Graph API call (uploads and downloads get 120 s).' },
+  { name: 'META_SANDBOX_WEBHOOK_URL', default: '$PUBLIC_URL/webhooks/whatsapp', description: 'Where the simulator POSTs its signed webhooks (in-process when on `PUBLIC_URL`).' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -229,6 +245,30 @@ function filesConfig(env: Env, dataDir: string, problems: string[]) {
   };
 }
 
+// whatsapp: the platform's Meta app and Graph API settings.
+function whatsappConfig(env: Env, publicUrl: string, problems: string[]) {
+  const appId = env.META_APP_ID?.trim() || undefined;
+  const appSecret = env.META_APP_SECRET?.trim() || undefined;
+  if (Boolean(appId) !== Boolean(appSecret)) problems.push('META_APP_ID and META_APP_SECRET must be set together (or neither, for the built-in simulator)');
+  if (appId && !/^[0-9]{5,20}$/.test(appId)) problems.push(`META_APP_ID must be the numeric app id (got "${appId}")`);
+  const url = (name: string, raw: string | undefined) => {
+    if (!raw) return undefined;
+    const v = raw.trim().replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s]+$/.test(v)) problems.push(`${name} must be an http(s) URL (got "${v}")`);
+    return v;
+  };
+  const metaGraphVersion = env.META_GRAPH_VERSION?.trim() || 'v23.0';
+  if (!/^v[0-9]{1,3}\.[0-9]{1,2}$/.test(metaGraphVersion)) problems.push(`META_GRAPH_VERSION must look like v23.0 (got "${metaGraphVersion}")`);
+  return {
+    metaApp: appId && appSecret ? { appId, appSecret } : undefined,
+    metaVerifyToken: env.META_VERIFY_TOKEN || undefined,
+    metaGraphUrl: url('META_GRAPH_URL', env.META_GRAPH_URL),
+    metaGraphVersion,
+    metaGraphTimeoutMs: int(env, 'META_GRAPH_TIMEOUT_MS', 15_000, 100, 600_000, problems),
+    metaSandboxWebhookUrl: url('META_SANDBOX_WEBHOOK_URL', env.META_SANDBOX_WEBHOOK_URL) ?? `${publicUrl}/webhooks/whatsapp`,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const problems: string[] = [];
   const nodeEnvRaw = env.NODE_ENV || 'development';
@@ -291,6 +331,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     adminEmail: (env.ADMIN_EMAIL || 'admin@seva.local').toLowerCase(),
     ...paymentsConfig(env, problems), // payments
     ...filesConfig(env, dataDir, problems), // kyc + files
+    ...whatsappConfig(env, publicUrl, problems), // whatsapp
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

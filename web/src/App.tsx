@@ -16,6 +16,9 @@ import { PreferencesPage } from './features/preferences/PreferencesPage';
 import { ProfilePage } from './features/profile/ProfilePage';
 import { SessionsPage } from './features/sessions/SessionsPage';
 import { WalletPage } from './features/wallet/WalletPage';
+import { ServiceDetailPage } from './features/services/ServiceDetailPage'; // services catalogue
+import { ServicesPage } from './features/services/ServicesPage';
+import { KycPage } from './features/kyc/KycPage';
 
 // Staff pages are a separate download: most people never open them.
 const UsersPage = lazy(() => import('./features/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
@@ -35,6 +38,14 @@ const PaymentsPage = lazy(() =>
 const ReconciliationsPage = lazy(() =>
   import('./features/admin/ReconciliationsPage').then((m) => ({ default: m.ReconciliationsPage })),
 );
+
+const KycQueuePage = lazy(() => import('./features/kyc/admin/KycQueuePage').then((m) => ({ default: m.KycQueuePage })));
+const KycReviewPage = lazy(() => import('./features/kyc/admin/KycReviewPage').then((m) => ({ default: m.KycReviewPage })));
+
+// services catalogue: admin pages
+const AdminServicesPage = lazy(() => import('./features/services/admin/AdminServicesPage').then((m) => ({ default: m.AdminServicesPage })));
+const ServiceEditorPage = lazy(() => import('./features/services/admin/ServiceEditorPage').then((m) => ({ default: m.ServiceEditorPage })));
+const ServiceCategoriesPage = lazy(() => import('./features/services/admin/CategoriesPage').then((m) => ({ default: m.CategoriesPage })));
 
 export function App() {
   return (
@@ -57,11 +68,20 @@ export function App() {
           <Route path="/sessions" element={<SessionsPage />} />
           <Route path="/activity" element={<ActivityPage />} />
           <Route path="/wallet" element={<WalletPage />} />
+          <Route path="/services" element={<ServicesPage />} />
+          <Route path="/services/:ref" element={<ServiceDetailPage />} />
+          <Route path="/kyc" element={<KycPage />} />
           <Route element={<RequireRole allowed={isStaff} />}>
             <Route path="/admin/users" element={<UsersPage />} />
+            <Route path="/admin/kyc" element={<KycQueuePage />} />
+            <Route path="/admin/kyc/:userId" element={<KycReviewPage />} />
           </Route>
           <Route element={<RequireRole allowed={isAdmin} />}>
             <Route path="/admin/activity" element={<AdminActivityPage />} />
+            <Route path="/admin/services" element={<AdminServicesPage />} />
+            <Route path="/admin/services/new" element={<ServiceEditorPage />} />
+            <Route path="/admin/services/:id" element={<ServiceEditorPage />} />
+            <Route path="/admin/service-categories" element={<ServiceCategoriesPage />} />
             <Route path="/admin/mail" element={<MailPage />} />
             <Route path="/admin/wallets" element={<AdminWalletsPage />} />
             <Route path="/admin/wallets/:userId" element={<AdminWalletPassbookPage />} />

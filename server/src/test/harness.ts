@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createPlatform, type Platform } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
@@ -16,15 +17,22 @@ export interface TestPlatform {
   dbKind: TestDbKind;
   config: Readonly<Config>;
   platform: Platform;
+  /** Everything the server logged, as JSON lines (only with `captureLogs`). */
+  logs(): string;
   close(): Promise<void>;
 }
 
 /** A whole platform on a fresh clone of the migrated test database, jobs queued but not worked. */
-export async function testPlatform(opts: { env?: Record<string, string>; mailTransport?: MailTransport } = {}): Promise<TestPlatform> {
+export async function testPlatform(opts: { env?: Record<string, string>; mailTransport?: MailTransport; captureLogs?: boolean } = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seva-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'silent', ...opts.env });
   const testDb = await cloneTestDb();
-  const platform = await createPlatform({ config, db: testDb.db, logger: false, ...(opts.mailTransport ? { mailTransport: opts.mailTransport } : {}) });
+  // With captureLogs, every log line down to trace is kept, so a test can prove what never reaches a log.
+  const captured: string[] = [];
+  const logger = opts.captureLogs
+    ? { level: 'trace', stream: new Writable({ write: (chunk: Buffer, _enc, done) => (captured.push(chunk.toString('utf8')), done()) }) }
+    : false;
+  const platform = await createPlatform({ config, db: testDb.db, logger, ...(opts.mailTransport ? { mailTransport: opts.mailTransport } : {}) });
   await platform.jobs.start({ work: false });
   await platform.app.ready();
   return {
@@ -33,6 +41,7 @@ export async function testPlatform(opts: { env?: Record<string, string>; mailTra
     dbKind: testDb.kind,
     config,
     platform,
+    logs: () => captured.join(''),
     async close() {
       await platform.app.close();
       await platform.jobs.stop();

@@ -57,6 +57,9 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The current CSRF token, for requests made outside `request` (file uploads with progress). */
+export const getCsrfToken = (): string | null => csrfToken;
+
 /** Called when any request answers 401 unauthenticated (the session ended or expired). */
 export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;

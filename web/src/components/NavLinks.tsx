@@ -14,7 +14,9 @@ const everyone = () => true;
 
 const MAIN: Item[] = [
   { to: '/', label: 'nav.dashboard', allowed: everyone },
+  { to: '/services', label: 'nav.services', allowed: everyone },
   { to: '/wallet', label: 'nav.wallet', allowed: everyone },
+  { to: '/kyc', label: 'nav.kyc', allowed: everyone },
   { to: '/profile', label: 'nav.profile', allowed: everyone },
   { to: '/preferences', label: 'nav.preferences', allowed: everyone },
   { to: '/sessions', label: 'nav.sessions', allowed: everyone },
@@ -23,6 +25,9 @@ const MAIN: Item[] = [
 
 const STAFF: Item[] = [
   { to: '/admin/users', label: 'nav.adminUsers', allowed: isStaff },
+  { to: '/admin/kyc', label: 'nav.adminKyc', allowed: isStaff },
+  { to: '/admin/services', label: 'nav.adminServices', allowed: isAdmin },
+  { to: '/admin/service-categories', label: 'nav.adminServiceCategories', allowed: isAdmin },
   { to: '/admin/activity', label: 'nav.adminActivity', allowed: isAdmin },
   { to: '/admin/wallets', label: 'nav.adminWallets', allowed: isAdmin },
   { to: '/admin/payments', label: 'nav.adminPayments', allowed: isAdmin },

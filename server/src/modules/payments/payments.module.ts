@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/index.js';
 import type { Jobs } from '../../platform/jobs.js';
+import type { KycGate } from '../kyc/kyc-gate.js';
 import type { WalletService } from '../wallet/wallet.service.js';
 import { createRazorpayClient, type HttpTransport, type PaymentGateway } from './gateway.js';
 import { CALLBACK_PATH, WEBHOOK_PATH, gatewayCallbackRoutes } from './gateway-callbacks.routes.js';
@@ -25,6 +26,7 @@ export async function registerPayments(
     jobs: Jobs;
     config: Readonly<Config>;
     wallet: Pick<WalletService, 'creditTopup' | 'reverseTopup' | 'lockedAvailable'>;
+    kycGate: Pick<KycGate, 'allows'>;
     log: FastifyBaseLogger;
     /** How the gateway client (and the sandbox's webhooks) travel; default: fetch for Razorpay, in-process for the sandbox. */
     transport?: HttpTransport;
@@ -50,6 +52,7 @@ export async function registerPayments(
     db,
     gateway,
     wallet: deps.wallet,
+    kycAllowsLargeTopup: (userId: string) => deps.kycGate.allows('topup_above_limit', userId),
     settings: config,
     log,
     checkoutUrl: sandbox

@@ -8,7 +8,6 @@ import { findUserById } from '../accounts/accounts.repo.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import type { WalletService } from '../wallet/wallet.service.js';
 import { GatewayError, type PaymentGateway } from './gateway.js';
-import { hasApprovedKyc } from './kyc-gate.js';
 import {
   addRefund,
   findPayment,
@@ -107,11 +106,10 @@ export function createPaymentsService(deps: {
   log: FastifyBaseLogger;
   /** The sandbox's own checkout page for an order; absent for real gateways. */
   checkoutUrl?: (orderId: string, callbackUrl: string) => string;
-  /** Replaces the KYC gate (tests). */
-  hasApprovedKyc?: (userId: string) => Promise<boolean>;
+  /** Whether the user may top up above TOPUP_KYC_LIMIT_PAISE (the KYC gate's `topup_above_limit`). */
+  kycAllowsLargeTopup: (userId: string) => Promise<boolean>;
 }) {
   const { db, gateway, wallet, settings, log } = deps;
-  const kycApproved = deps.hasApprovedKyc ?? hasApprovedKyc;
   const callbackUrl = `${settings.publicUrl}/payments/razorpay/callback`;
 
   function requireGateway(): PaymentGateway {
@@ -127,7 +125,7 @@ export function createPaymentsService(deps: {
     if (amount > settings.topupMaxPaise) {
       throw badRequest('amount_too_large', `The largest top-up is ${rupees(settings.topupMaxPaise)}.`, [{ field: 'amount', message: `must be at most ${settings.topupMaxPaise} paise` }]);
     }
-    if (amount > settings.topupKycLimitPaise && !(await kycApproved(userId))) {
+    if (amount > settings.topupKycLimitPaise && !(await deps.kycAllowsLargeTopup(userId))) {
       throw forbidden(`Top-ups above ${rupees(settings.topupKycLimitPaise)} need approved KYC. Complete KYC or top up a smaller amount.`, 'kyc_required');
     }
   }

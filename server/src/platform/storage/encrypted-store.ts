@@ -220,7 +220,8 @@ export function createEncryptedStore(driver: BlobDriver, ring: Keyring, opts: { 
       randomBytes(7).copy(header, PREFIX_AT);
       const encrypt = new EncryptStream(header, dataKey, chunkAad(header, key), chunkSize);
       // The source's errors must reach the driver so it discards the partial object.
-      source.once('error', (err) => encrypt.destroy(err));
+      source.on('error', (err) => encrypt.destroy(err));
+      encrypt.on('error', () => {}); // reported by driver.write's rejection
       source.pipe(encrypt);
       await driver.write(key, encrypt);
       return { key, size: encrypt.size };
@@ -230,7 +231,7 @@ export function createEncryptedStore(driver: BlobDriver, ring: Keyring, opts: { 
       assertObjectKey(key);
       const raw = await driver.read(key);
       const plain = new DecryptStream(ring, key);
-      raw.once('error', (err) => plain.destroy(err));
+      raw.on('error', (err) => plain.destroy(err));
       raw.pipe(plain);
       // Wait for the first authenticated bytes (or the end, or an error) before handing it out.
       const it = plain[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -288,7 +289,7 @@ export function createEncryptedStore(driver: BlobDriver, ring: Keyring, opts: { 
         // The content after the header is copied unchanged; the driver swaps the object atomically.
         const body = new PassThrough();
         body.write(newHeader);
-        raw.once('error', (err) => body.destroy(err));
+        raw.on('error', (err) => body.destroy(err));
         raw.pipe(body);
         await driver.write(key, body);
         rewrapped++;

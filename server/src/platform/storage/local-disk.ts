@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -25,7 +25,8 @@ export function createLocalDiskDriver(root: string): BlobDriver {
 
     async write(key, data: Readable) {
       const target = fileOf(key);
-      await mkdir(path.join(root, TMP), { recursive: true, mode: 0o700 });
+      // Synchronously, so the stream is consumed (and its errors handled) from this tick on.
+      mkdirSync(path.join(root, TMP), { recursive: true, mode: 0o700 });
       const tmp = path.join(root, TMP, `${randomBytes(16).toString('hex')}.part`);
       try {
         await pipeline(data, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
