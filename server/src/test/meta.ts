@@ -10,12 +10,14 @@ import { injectTransport } from '../modules/whatsapp/graph/graph-transport.js';
 import type { TestPlatform } from './harness.js';
 
 /**
- * Test helpers for the WhatsApp work: Meta's example bodies from ../shared/meta/examples (the
+ * Test helpers for the WhatsApp work: Meta's example bodies (a copy of ../shared/meta/examples kept in server/test-fixtures; the
  * contract the platform is held to), a structural comparison, and a local HTTP server that
  * captures webhook deliveries.
  */
 
-export const META_EXAMPLES_DIR = process.env.META_EXAMPLES_DIR ?? path.join(packageRoot, '..', 'shared', 'meta', 'examples');
+export const META_EXAMPLES_DIR = process.env.META_EXAMPLES_DIR ?? path.join(packageRoot, 'server', 'test-fixtures', 'meta-examples');
+/** The shared reference the fixtures were copied from, where the checkout has it beside it. */
+export const SHARED_META_EXAMPLES_DIR = path.join(packageRoot, '..', 'shared', 'meta', 'examples');
 
 export function exampleNames(prefix: string): string[] {
   return readdirSync(META_EXAMPLES_DIR)

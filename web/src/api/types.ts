@@ -83,11 +83,19 @@ export interface UserList {
 }
 
 /** Balances in paise (₹1 = 100 paise). available = posted − held. */
+export interface TopupLimits {
+  topupMinPaise: number;
+  topupMaxPaise: number;
+  kycLimitPaise: number;
+}
+
 export interface WalletBalances {
   available: number;
   held: number;
   posted: number;
   currency: 'INR';
+  /** Present on the customer's own wallet (GET /api/wallet). */
+  limits?: TopupLimits;
 }
 
 /** Ledger transfer kinds that touch a customer wallet. */

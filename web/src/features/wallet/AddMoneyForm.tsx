@@ -3,6 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { walletApi } from '../../api/endpoints';
+import type { TopupLimits } from '../../api/types';
 import { FormError } from '../../components/FormError';
 import { useForm } from '../../hooks/useForm';
 import { useSubmit } from '../../hooks/useSubmit';
@@ -36,7 +37,7 @@ function amountProblem(err: unknown): string | undefined {
  * "Add money": creates a top-up on the server and sends the browser to the gateway's checkout page
  * (a full-page navigation); the gateway brings it back to /wallet?topup=<id>.
  */
-export function AddMoneyForm() {
+export function AddMoneyForm({ limits }: { limits?: TopupLimits | undefined }) {
   const { t } = useTranslation();
   const form = useForm({ amount: '' }, { amount: checkRupees });
   const [unavailable, setUnavailable] = useState(false);
@@ -95,7 +96,11 @@ export function AddMoneyForm() {
           ) : null}
           <TextInput
             label={t('wallet.add.amount')}
-            description={t('wallet.add.amountHint')}
+            description={
+              limits
+                ? `${t('wallet.add.limits', { min: formatMoney(limits.topupMinPaise), max: formatMoney(limits.topupMaxPaise) })} ${t('wallet.add.amountHint')}`
+                : t('wallet.add.amountHint')
+            }
             inputMode="decimal"
             autoComplete="off"
             enterKeyHint="go"

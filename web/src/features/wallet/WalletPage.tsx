@@ -54,7 +54,7 @@ export function WalletPage() {
         <BalanceCards balances={balances.data} />
         <Grid gutter="md">
           <Grid.Col span={{ base: 12, md: 6 }}>
-            <AddMoneyForm />
+            <AddMoneyForm limits={balances.data?.limits} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 6 }}>
             <RecentTopups state={topups} />
