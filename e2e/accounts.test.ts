@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniquePerson } from '../server/src/test/harness.js';
-import { browserRig, type BrowserRig } from './browser.js';
+import { browserRig, watchErrors, type BrowserRig } from './browser.js';
 
 describe('accounts in a real browser', () => {
   let rig: BrowserRig;
@@ -13,12 +13,7 @@ describe('accounts in a real browser', () => {
   test('a customer registers, signs in and signs out on a phone-sized screen', async () => {
     const person = uniquePerson('browser');
     const page = await rig.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      // Chromium logs every 4xx answer as a console error; those are expected (e.g. a wrong password).
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-    });
+    const errors = watchErrors(page);
 
     await page.goto('/register');
     await page.getByLabel(/name/i).first().fill(person.name);

@@ -55,3 +55,22 @@ export async function browserRig(): Promise<BrowserRig> {
     },
   };
 }
+
+/** Collects uncaught errors and console errors (Chromium logs every 4xx answer too; those are expected). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Signs in through the login form and waits for the dashboard to greet the person. */
+export async function signIn(page: Page, person: { email: string; password: string; name: string }): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(person.name).first().waitFor();
+}

@@ -2,25 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { registerUser } from '../server/src/test/harness.js';
-import { browserRig, type BrowserRig } from './browser.js';
+import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
 
-/** Collects uncaught errors and console errors (Chromium logs every 4xx answer too; those are expected). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  return errors;
-}
 
-async function signIn(page: Page, person: { email: string; password: string; name: string }): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(person.name).first().waitFor();
-}
 
 /** The texts of the cells of each row of a table. */
 async function rowsOf(page: Page, table: string): Promise<string[][]> {

@@ -4,24 +4,9 @@ import type { Page } from 'playwright-core';
 import { registerUser } from '../server/src/test/harness.js';
 import { makeJpeg, makePdf, makePng } from '../server/src/test/files.js';
 import { verhoeffCheckDigit } from '../server/src/modules/kyc/kyc.rules.js';
-import { browserRig, type BrowserRig } from './browser.js';
+import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  return errors;
-}
 
-async function signIn(page: Page, person: { email: string; password: string; name: string }): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(person.name).first().waitFor();
-}
 
 async function openNav(page: Page, name: string): Promise<void> {
   const menu = page.getByRole('button', { name: 'Toggle navigation' });
