@@ -1,9 +1,10 @@
-import { Badge, Button, Checkbox, Group, Pagination, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type AdminPaymentFilters } from '../../api/endpoints';
 import { PAYMENT_STATUSES, type AdminPayment, type PaymentStatus } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
+import { PagedResults } from '../../components/PagedResults';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { formatDateTime, formatMoney } from '../../lib/format';
@@ -68,95 +69,86 @@ export function PaymentsPage() {
         </SimpleGrid>
         <LoadState {...state}>
           {({ items, total }) => (
-            <Stack>
-              <Text size="sm" c="dimmed" role="status">
-                {t('admin.payments.total', { count: total })}
-              </Text>
-              {items.length === 0 ? (
-                <Text c="dimmed">{t('admin.payments.empty')}</Text>
-              ) : (
-                <Table.ScrollContainer minWidth={860}>
-                  <Table highlightOnHover verticalSpacing="xs">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{t('admin.payments.created')}</Table.Th>
-                        <Table.Th>{t('admin.payments.customer')}</Table.Th>
-                        <Table.Th ta="right">{t('admin.payments.amount')}</Table.Th>
-                        <Table.Th>{t('admin.payments.status')}</Table.Th>
-                        <Table.Th>{t('admin.payments.gatewayIds')}</Table.Th>
-                        <Table.Th>{t('admin.payments.receipt')}</Table.Th>
-                        <Table.Th />
+            <PagedResults
+              total={total}
+              empty={items.length === 0}
+              countText={t('admin.payments.total', { count: total })}
+              emptyText={t('admin.payments.empty')}
+              page={page}
+              pageSize={PAGE_SIZE}
+              onPage={setPage}
+              pageLabel={t('admin.payments.page')}
+            >
+              <Table.ScrollContainer minWidth={860}>
+                <Table highlightOnHover verticalSpacing="xs">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('admin.payments.created')}</Table.Th>
+                      <Table.Th>{t('admin.payments.customer')}</Table.Th>
+                      <Table.Th ta="right">{t('admin.payments.amount')}</Table.Th>
+                      <Table.Th>{t('admin.payments.status')}</Table.Th>
+                      <Table.Th>{t('admin.payments.gatewayIds')}</Table.Th>
+                      <Table.Th>{t('admin.payments.receipt')}</Table.Th>
+                      <Table.Th />
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((p) => (
+                      <Table.Tr key={p.id} bg={p.needsReview ? 'var(--mantine-color-red-light)' : undefined}>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(p.createdAt)}</Table.Td>
+                        <Table.Td>
+                          <Text size="sm" fw={500}>
+                            {p.userName}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {p.userEmail}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+                          {formatMoney(p.amount)}
+                        </Table.Td>
+                        <Table.Td>
+                          <Group gap={4}>
+                            <TopupStatusBadge status={p.status} />
+                            {p.needsReview ? (
+                              <Badge color="red" variant="filled" size="sm" title={p.reviewReason ?? undefined}>
+                                {t('admin.payments.review')}
+                              </Badge>
+                            ) : null}
+                          </Group>
+                          {p.needsReview && p.reviewReason ? (
+                            <Text size="xs" c="red.9" mt={4} maw={260}>
+                              {p.reviewReason}
+                            </Text>
+                          ) : null}
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="xs" ff="monospace">
+                            {p.gatewayOrderId ?? '—'}
+                          </Text>
+                          {p.gatewayPaymentId ? (
+                            <Text size="xs" ff="monospace" c="dimmed">
+                              {p.gatewayPaymentId}
+                            </Text>
+                          ) : null}
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{p.receiptNumber ?? '—'}</Table.Td>
+                        <Table.Td>
+                          <Button
+                            size="xs"
+                            variant="default"
+                            onClick={() => setOpen(p)}
+                            aria-label={t('admin.payments.detailsFor', { name: p.userName })}
+                          >
+                            {t('admin.payments.details')}
+                          </Button>
+                        </Table.Td>
                       </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {items.map((p) => (
-                        <Table.Tr key={p.id} bg={p.needsReview ? 'var(--mantine-color-red-light)' : undefined}>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(p.createdAt)}</Table.Td>
-                          <Table.Td>
-                            <Text size="sm" fw={500}>
-                              {p.userName}
-                            </Text>
-                            <Text size="xs" c="dimmed">
-                              {p.userEmail}
-                            </Text>
-                          </Table.Td>
-                          <Table.Td ta="right" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-                            {formatMoney(p.amount)}
-                          </Table.Td>
-                          <Table.Td>
-                            <Group gap={4}>
-                              <TopupStatusBadge status={p.status} />
-                              {p.needsReview ? (
-                                <Badge color="red" variant="filled" size="sm" title={p.reviewReason ?? undefined}>
-                                  {t('admin.payments.review')}
-                                </Badge>
-                              ) : null}
-                            </Group>
-                            {p.needsReview && p.reviewReason ? (
-                              <Text size="xs" c="red.9" mt={4} maw={260}>
-                                {p.reviewReason}
-                              </Text>
-                            ) : null}
-                          </Table.Td>
-                          <Table.Td>
-                            <Text size="xs" ff="monospace">
-                              {p.gatewayOrderId ?? '—'}
-                            </Text>
-                            {p.gatewayPaymentId ? (
-                              <Text size="xs" ff="monospace" c="dimmed">
-                                {p.gatewayPaymentId}
-                              </Text>
-                            ) : null}
-                          </Table.Td>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{p.receiptNumber ?? '—'}</Table.Td>
-                          <Table.Td>
-                            <Button
-                              size="xs"
-                              variant="default"
-                              onClick={() => setOpen(p)}
-                              aria-label={t('admin.payments.detailsFor', { name: p.userName })}
-                            >
-                              {t('admin.payments.details')}
-                            </Button>
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-              )}
-              {total > PAGE_SIZE ? (
-                <Group justify="center">
-                  <Pagination
-                    total={Math.ceil(total / PAGE_SIZE)}
-                    value={page}
-                    onChange={setPage}
-                    size="sm"
-                    aria-label={t('admin.payments.page')}
-                  />
-                </Group>
-              ) : null}
-            </Stack>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </PagedResults>
           )}
         </LoadState>
       </Stack>

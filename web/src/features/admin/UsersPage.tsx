@@ -1,4 +1,4 @@
-import { Alert, Group, Pagination, Stack, Text } from '@mantine/core';
+import { Alert, Stack } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { staffApi } from '../../api/endpoints';
 import type { User } from '../../api/types';
 import { isAdmin, useUser } from '../../auth/context';
 import { LoadState } from '../../components/LoadState';
+import { PagedResults } from '../../components/PagedResults';
 import { PageHeader } from '../../components/PageHeader';
 import { useApi } from '../../hooks/useApi';
 import { UserFilterBar, type UserFilterValues } from './UserFilterBar';
@@ -42,27 +43,18 @@ export function UsersPage() {
         <UserFilterBar value={filters} onChange={changeFilters} />
         <LoadState {...state}>
           {({ items, total }) => (
-            <Stack>
-              <Text size="sm" c="dimmed" role="status">
-                {t('admin.users.total', { count: total })}
-              </Text>
-              {items.length === 0 ? (
-                <Text c="dimmed">{t('admin.users.empty')}</Text>
-              ) : (
-                <UsersTable users={items} currentUserId={me.id} canEdit={canEdit} onUpdated={replaceUser} />
-              )}
-              {total > PAGE_SIZE ? (
-                <Group justify="center">
-                  <Pagination
-                    total={Math.ceil(total / PAGE_SIZE)}
-                    value={page}
-                    onChange={setPage}
-                    size="sm"
-                    aria-label={t('admin.users.page')}
-                  />
-                </Group>
-              ) : null}
-            </Stack>
+            <PagedResults
+              total={total}
+              empty={items.length === 0}
+              countText={t('admin.users.total', { count: total })}
+              emptyText={t('admin.users.empty')}
+              page={page}
+              pageSize={PAGE_SIZE}
+              onPage={setPage}
+              pageLabel={t('admin.users.page')}
+            >
+              <UsersTable users={items} currentUserId={me.id} canEdit={canEdit} onUpdated={replaceUser} />
+            </PagedResults>
           )}
         </LoadState>
       </Stack>

@@ -1,9 +1,10 @@
-import { Button, Group, Pagination, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { KYC_STATES, staffKycApi, type KycState } from '../../../api/kyc';
 import { LoadState } from '../../../components/LoadState';
+import { PagedResults } from '../../../components/PagedResults';
 import { PageHeader } from '../../../components/PageHeader';
 import { useApi } from '../../../hooks/useApi';
 import { formatDateTime } from '../../../lib/format';
@@ -68,62 +69,58 @@ export function KycQueuePage() {
         </form>
         <LoadState {...data}>
           {({ items, total }) => (
-            <Stack>
-              <Text size="sm" c="dimmed" role="status">
-                {t('kyc.review.total', { count: total })}
-              </Text>
-              {items.length === 0 ? (
-                <Text c="dimmed">{t('kyc.review.empty')}</Text>
-              ) : (
-                <Table.ScrollContainer minWidth={640}>
-                  <Table highlightOnHover verticalSpacing="xs">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{t('kyc.review.customer')}</Table.Th>
-                        <Table.Th>{t('kyc.review.state')}</Table.Th>
-                        <Table.Th>{t('kyc.review.submitted')}</Table.Th>
-                        <Table.Th>{t('kyc.review.waiting')}</Table.Th>
-                        <Table.Th />
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {items.map((i) => (
-                        <Table.Tr key={i.userId}>
-                          <Table.Td>
-                            <Text size="sm" fw={500}>
-                              {i.name}
-                            </Text>
+            <PagedResults
+              total={total}
+              empty={items.length === 0}
+              countText={t('kyc.review.total', { count: total })}
+              emptyText={t('kyc.review.empty')}
+              page={page}
+              pageSize={PAGE_SIZE}
+              onPage={setPage}
+            >
+              <Table.ScrollContainer minWidth={640}>
+                <Table highlightOnHover verticalSpacing="xs">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t('kyc.review.customer')}</Table.Th>
+                      <Table.Th>{t('kyc.review.state')}</Table.Th>
+                      <Table.Th>{t('kyc.review.submitted')}</Table.Th>
+                      <Table.Th>{t('kyc.review.waiting')}</Table.Th>
+                      <Table.Th />
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {items.map((i) => (
+                      <Table.Tr key={i.userId}>
+                        <Table.Td>
+                          <Text size="sm" fw={500}>
+                            {i.name}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {i.email}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <KycStateBadge state={i.state} size="sm" />
+                          {i.submissionCount > 1 ? (
                             <Text size="xs" c="dimmed">
-                              {i.email}
+                              {t('kyc.review.attempt', { count: i.submissionCount })}
                             </Text>
-                          </Table.Td>
-                          <Table.Td>
-                            <KycStateBadge state={i.state} size="sm" />
-                            {i.submissionCount > 1 ? (
-                              <Text size="xs" c="dimmed">
-                                {t('kyc.review.attempt', { count: i.submissionCount })}
-                              </Text>
-                            ) : null}
-                          </Table.Td>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.submittedAt)}</Table.Td>
-                          <Table.Td style={{ whiteSpace: 'nowrap' }}>{i.state === 'submitted' || i.state === 'resubmitted' ? age(i.ageSeconds) : '—'}</Table.Td>
-                          <Table.Td>
-                            <Button component={Link} to={`/admin/kyc/${i.userId}`} size="xs" variant="light" aria-label={`${t('kyc.review.open')}: ${i.name}`}>
-                              {t('kyc.review.open')}
-                            </Button>
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Table.ScrollContainer>
-              )}
-              {total > PAGE_SIZE ? (
-                <Group justify="center">
-                  <Pagination total={Math.ceil(total / PAGE_SIZE)} value={page} onChange={setPage} />
-                </Group>
-              ) : null}
-            </Stack>
+                          ) : null}
+                        </Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(i.submittedAt)}</Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{i.state === 'submitted' || i.state === 'resubmitted' ? age(i.ageSeconds) : '—'}</Table.Td>
+                        <Table.Td>
+                          <Button component={Link} to={`/admin/kyc/${i.userId}`} size="xs" variant="light" aria-label={`${t('kyc.review.open')}: ${i.name}`}>
+                            {t('kyc.review.open')}
+                          </Button>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+            </PagedResults>
           )}
         </LoadState>
       </Stack>
