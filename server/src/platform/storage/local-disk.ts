@@ -28,8 +28,9 @@ export function createLocalDiskDriver(root: string): BlobDriver {
       // Synchronously, so the stream is consumed (and its errors handled) from this tick on.
       mkdirSync(path.join(root, TMP), { recursive: true, mode: 0o700 });
       const tmp = path.join(root, TMP, `${randomBytes(16).toString('hex')}.part`);
+      const out = createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
       try {
-        await pipeline(data, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+        await pipeline(data, out);
         // fsync before the rename, so a crash cannot leave a renamed but empty file.
         const fh = await open(tmp, 'r');
         try {
@@ -41,6 +42,10 @@ export function createLocalDiskDriver(root: string): BlobDriver {
         await rename(tmp, target);
       } catch (err) {
         data.destroy();
+        // The file is created by an asynchronous open that may still be pending when the pipeline
+        // fails early; removing it before the stream has closed could race that open and leave it.
+        out.destroy();
+        if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
         await unlink(tmp).catch(() => {});
         throw err;
       }

@@ -96,6 +96,18 @@ describe('encrypted file store on local disk', () => {
     assert.equal(filesUnder(root).length, before);
   });
 
+  test('a source that fails before the temp file is even open leaves nothing behind', async () => {
+    const before = filesUnder(root).length;
+    // Fails on the same tick as the write starts, while the temp file's open() is still pending.
+    for (let i = 0; i < 20; i++) {
+      const failing = new Readable({ read() {} });
+      const put = store.put(failing, { prefix: 'test' });
+      failing.destroy(new Error('refused at once'));
+      await assert.rejects(put, /refused at once/);
+      assert.equal(filesUnder(root).length, before, `attempt ${i}`);
+    }
+  });
+
   test('delete removes the file; unknown and malformed keys are refused', async () => {
     const { key } = await store.put(Readable.from([makePng()]), { prefix: 'test' });
     await store.delete(key);
