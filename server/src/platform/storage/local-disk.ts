@@ -45,7 +45,7 @@ export function createLocalDiskDriver(root: string): BlobDriver {
         // The file is created by an asynchronous open that may still be pending when the pipeline
         // fails early; removing it before the stream has closed could race that open and leave it.
         out.destroy();
-        if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         await unlink(tmp).catch(() => {});
         throw err;
       }
