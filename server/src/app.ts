@@ -231,7 +231,9 @@ export async function createPlatform(opts: PlatformOptions) {
 
   // whatsapp: graph client + simulator (modules/whatsapp/graph, modules/meta-sandbox/README.md). Returns the
   // Graph client, the Meta app credentials that verify webhooks, and the simulator (null with a real Meta app).
-  await registerWhatsAppGraph(app as unknown as FastifyInstance, { db, jobs, config, log });
+  const whatsappGraph = await registerWhatsAppGraph(app as unknown as FastifyInstance, { db, jobs, config, log });
+  // whatsapp modules below use whatsappGraph.graph (null: WhatsApp off), .metaApp and .sandbox
+  void whatsappGraph;
 
   // services catalogue: categories, services and versioned forms managed by admins (modules/services/README.md)
   await registerServices(app as unknown as FastifyInstance, { db, config });
