@@ -81,6 +81,8 @@ export interface ServiceSummary {
   /** Working days. */
   turnaroundDays: number;
   kycRequired: boolean;
+  /** The customer enters the government amount (a bill, a recharge) within these limits; fees.governmentFee is then 0. */
+  variableAmount: { minPaise: number; maxPaise: number } | null;
 }
 
 export interface ServiceDetail extends ServiceSummary {
@@ -127,6 +129,7 @@ export interface ServiceDetailsInput {
   turnaroundDays: number;
   kycRequired: boolean;
   sortOrder: number;
+  variableAmount: { minPaise: number; maxPaise: number } | null;
 }
 
 export type ServiceStatusFilter = 'all' | 'active' | 'inactive';

@@ -35,6 +35,10 @@ export interface ServiceRow {
   active: boolean;
   sort_order: number;
   current_form_version: number;
+  /** The customer enters the government amount (a bill, a recharge) within these limits. */
+  variable_amount: boolean;
+  amount_min_paise: number | null;
+  amount_max_paise: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -115,7 +119,8 @@ const SERVICE_SELECT = `
   SELECT s.id, s.slug, s.category_id, c.slug AS category_slug, c.name_en AS category_name_en,
          c.name_hi AS category_name_hi, c.active AS category_active, s.name_en, s.name_hi,
          s.description_en, s.description_hi, s.platform_fee_paise, s.government_fee_paise, s.gst_rate_bps,
-         s.turnaround_days, s.kyc_required, s.active, s.sort_order, s.current_form_version, s.created_at, s.updated_at
+         s.turnaround_days, s.kyc_required, s.active, s.sort_order, s.current_form_version,
+         s.variable_amount, s.amount_min_paise, s.amount_max_paise, s.created_at, s.updated_at
   FROM services s JOIN service_categories c ON c.id = s.category_id`;
 
 export interface ServiceSearch {
@@ -175,6 +180,9 @@ export interface NewService {
   kyc_required: boolean;
   active: boolean;
   sort_order: number;
+  variable_amount: boolean;
+  amount_min_paise: number | null;
+  amount_max_paise: number | null;
   created_by: string | null;
 }
 
@@ -183,8 +191,8 @@ export async function insertService(q: Queryable, s: NewService): Promise<string
   const rows = await q.query<{ id: string }>(
     `INSERT INTO services (slug, category_id, name_en, name_hi, description_en, description_hi, platform_fee_paise,
        government_fee_paise, gst_rate_bps, turnaround_days, kyc_required, active, sort_order, created_by,
-       current_form_version, search_text)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15) RETURNING id`,
+       current_form_version, search_text, variable_amount, amount_min_paise, amount_max_paise)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18) RETURNING id`,
     [
       s.slug,
       s.category_id,
@@ -201,6 +209,9 @@ export async function insertService(q: Queryable, s: NewService): Promise<string
       s.sort_order,
       s.created_by,
       searchText(s),
+      s.variable_amount,
+      s.amount_min_paise,
+      s.amount_max_paise,
     ],
   );
   return rows[0]!.id;

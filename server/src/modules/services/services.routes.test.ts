@@ -93,12 +93,16 @@ describe('service catalogue over HTTP', () => {
       assert.match(s.name.hi, /[\u0900-\u097f]/, `${s.slug} has a Hindi name in Devanagari`);
       assert.equal(s.fees.total, s.fees.platformFee + s.fees.gst + s.fees.governmentFee);
     }
+    // Bills and recharges (0009_applications.sql): the customer enters the amount.
+    const bill = body.items.find((s) => s.slug === 'electricity-bill-payment')!;
+    assert.deepEqual((bill as Summary & { variableAmount: unknown }).variableAmount, { minPaise: 1_000, maxPaise: 10_000_000 });
+    assert.ok(slugs(list).includes('mobile-recharge'));
     const pan = body.items.find((s) => s.slug === 'pan-card-new')!;
     assert.deepEqual(pan.fees, { platformFee: 5_000, governmentFee: 10_700, gstRateBps: 1_800, gst: 900, total: 16_600 });
     assert.equal(pan.kycRequired, true);
 
     const categories = json<{ items: { slug: string; name: { hi: string }; serviceCount: number }[] }>(await customer.get('/api/service-categories')).items;
-    assert.deepEqual(categories.map((c) => c.slug), ['identity', 'certificates', 'welfare-schemes', 'insurance', 'travel-transport']);
+    assert.deepEqual(categories.map((c) => c.slug), ['identity', 'certificates', 'welfare-schemes', 'insurance', 'travel-transport', 'bill-payments']);
     assert.ok(categories.every((c) => c.serviceCount > 0 && /[\u0900-\u097f]/.test(c.name.hi)));
 
     // Every stored form is one the engine itself accepts, unchanged.

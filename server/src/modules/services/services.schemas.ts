@@ -112,6 +112,12 @@ export const ServiceSummary = Type.Object({
   fees: Fees,
   turnaroundDays: Type.Integer({ description: 'Expected working days from submission to completion' }),
   kycRequired: Type.Boolean(),
+  variableAmount: Nullable(
+    Type.Object(
+      { minPaise: Paise, maxPaise: Paise },
+      { description: 'The customer enters the government amount (a bill, a recharge) within these limits when applying; fees.governmentFee is then 0 and the entered amount takes its place' },
+    ),
+  ),
 });
 export const ServiceDetail = Type.Object({ ...ServiceSummary.properties, form: Form });
 
@@ -163,6 +169,12 @@ const Fields = {
   turnaroundDays: Type.Integer({ minimum: 0, maximum: 365, description: 'Working days' }),
   kycRequired: Type.Boolean(),
   sortOrder: Type.Integer({ minimum: 0, maximum: 10_000 }),
+  variableAmount: Nullable(
+    Strict({
+      minPaise: Type.Integer({ minimum: 100, maximum: 100_000_000, description: 'Smallest amount a customer may enter (at least ₹1)' }),
+      maxPaise: Type.Integer({ minimum: 100, maximum: 100_000_000, description: 'Largest amount a customer may enter (up to ₹10,00,000)' }),
+    }),
+  ),
 };
 
 export const ServiceCreateBody = Strict({
@@ -175,6 +187,7 @@ export const ServiceCreateBody = Strict({
   gstRateBps: Fields.gstRateBps,
   turnaroundDays: Fields.turnaroundDays,
   kycRequired: Fields.kycRequired,
+  variableAmount: Type.Optional(Fields.variableAmount),
   active: Type.Optional(Type.Boolean({ description: 'Default true; false keeps the new service hidden from customers' })),
   sortOrder: Type.Optional(Fields.sortOrder),
   form: FormInput,
@@ -193,6 +206,7 @@ export const ServiceUpdateBody = Type.Object(
     turnaroundDays: Type.Optional(Fields.turnaroundDays),
     kycRequired: Type.Optional(Fields.kycRequired),
     sortOrder: Type.Optional(Fields.sortOrder),
+    variableAmount: Type.Optional(Fields.variableAmount),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -264,6 +278,7 @@ export function toServiceSummaryDto(r: ServiceRow): Static<typeof ServiceSummary
     fees: feesOf(r),
     turnaroundDays: r.turnaround_days,
     kycRequired: r.kyc_required,
+    variableAmount: r.variable_amount ? { minPaise: r.amount_min_paise!, maxPaise: r.amount_max_paise! } : null,
   };
 }
 

@@ -41,6 +41,26 @@ function bilingual(value: Bilingual, field: string, opts: { allowEmpty: boolean;
   return out;
 }
 
+type VariableAmount = { minPaise: number; maxPaise: number } | null;
+
+/**
+ * A customer-entered amount replaces the fixed government fee, so a service has one or the other;
+ * the database checks the same (services_variable_amount_check).
+ */
+function checkVariableAmount(variable: VariableAmount, governmentFeePaise: number): void {
+  if (!variable) return;
+  if (variable.minPaise > variable.maxPaise) {
+    throw badRequest('validation_failed', 'The smallest amount must not be more than the largest.', [{ field: 'variableAmount.minPaise', message: 'must not be more than maxPaise' }]);
+  }
+  if (governmentFeePaise !== 0) {
+    throw badRequest(
+      'variable_amount_with_government_fee',
+      'A service where the customer enters the amount takes the government amount from the customer: set the fixed government fee to 0.',
+      [{ field: 'governmentFeePaise', message: 'must be 0 when the customer enters the amount' }],
+    );
+  }
+}
+
 function slugTaken(what: 'service' | 'category'): AppError {
   return conflict('slug_taken', `Another ${what} already uses this slug.`);
 }
@@ -132,6 +152,8 @@ export function createCatalogueService(deps: { db: Db; maxFileBytes: number }) {
       const definition = checkForm(input.form, 'form');
       const name = bilingual(input.name, 'name', { allowEmpty: false, multiline: false });
       const description = bilingual(input.description ?? { en: '', hi: '' }, 'description', { allowEmpty: true, multiline: true });
+      const variable = input.variableAmount ?? null;
+      checkVariableAmount(variable, input.governmentFeePaise);
       try {
         return await db.tx(async (tx) => {
           await categoryOrThrow(tx, input.categoryId);
@@ -149,6 +171,9 @@ export function createCatalogueService(deps: { db: Db; maxFileBytes: number }) {
             kyc_required: input.kycRequired,
             active: input.active ?? true,
             sort_order: input.sortOrder ?? 0,
+            variable_amount: variable !== null,
+            amount_min_paise: variable?.minPaise ?? null,
+            amount_max_paise: variable?.maxPaise ?? null,
             created_by: actor.userId,
           });
           await repo.insertFormVersion(tx, { serviceId: id, version: 1, definition, publishedBy: actor.userId });
@@ -175,6 +200,13 @@ export function createCatalogueService(deps: { db: Db; maxFileBytes: number }) {
           if (!(await repo.lockService(tx, id))) throw notFound('Service');
           const before = (await repo.findService(tx, { id }))!;
           if (input.categoryId) await categoryOrThrow(tx, input.categoryId);
+          const variable =
+            input.variableAmount !== undefined
+              ? input.variableAmount
+              : before.variable_amount
+                ? { minPaise: before.amount_min_paise!, maxPaise: before.amount_max_paise! }
+                : null;
+          checkVariableAmount(variable, input.governmentFeePaise ?? before.government_fee_paise);
           const wanted: repo.ServiceChanges = {
             slug: input.slug,
             category_id: input.categoryId,
@@ -188,6 +220,9 @@ export function createCatalogueService(deps: { db: Db; maxFileBytes: number }) {
             turnaround_days: input.turnaroundDays,
             kyc_required: input.kycRequired,
             sort_order: input.sortOrder,
+            ...(input.variableAmount !== undefined
+              ? { variable_amount: variable !== null, amount_min_paise: variable?.minPaise ?? null, amount_max_paise: variable?.maxPaise ?? null }
+              : {}),
           };
           const changes: Record<string, { from: unknown; to: unknown }> = {};
           const apply: repo.ServiceChanges = {};

@@ -59,6 +59,12 @@ export async function placeHold(q: Queryable, input: PlaceHoldInput): Promise<Ho
   return rows[0]!;
 }
 
+/** Where settled money goes: `amount` paise to the platform account `to`. */
+export interface SettlePart {
+  to: SystemAccountKind;
+  amount: number;
+}
+
 /**
  * Closes an open hold: `settle` paise go to `to` (revenue by default), the rest returns to the
  * wallet, in one transfer. Closing an already-closed hold the same way again is a no-op; closing
@@ -71,13 +77,36 @@ export async function closeHold(
   actor: Actor,
   opts: { userId?: string; to?: SystemAccountKind; description?: string } = {},
 ): Promise<HoldRow> {
+  const { to, ...rest } = opts;
+  return settleHold(q, holdId, settle > 0 ? [{ to: to ?? 'revenue', amount: settle }] : [], actor, rest);
+}
+
+/**
+ * Closes an open hold by settling it into several platform accounts at once (a service fee to
+ * revenue, its GST to gst_payable, a government fee to pass_through) and releasing the rest to the
+ * wallet, in one transfer. The same no-op / 409 rules as closeHold() apply; `settle === 0` parts
+ * are left out, parts to the same account are added up.
+ */
+export async function settleHold(
+  q: Queryable,
+  holdId: string,
+  parts: SettlePart[],
+  actor: Actor,
+  opts: { userId?: string; description?: string } = {},
+): Promise<HoldRow> {
   const rows = await q.query<HoldRow>(
     `SELECT * FROM ledger_holds WHERE id = $1 ${opts.userId ? 'AND user_id = $2' : ''} FOR UPDATE`,
     opts.userId ? [holdId, opts.userId] : [holdId],
   );
   const hold = rows[0];
   if (!hold) throw notFound('Hold');
-  if (!Number.isSafeInteger(settle) || settle < 0 || settle > hold.amount) {
+  const byAccount = new Map<SystemAccountKind, number>();
+  for (const p of parts) {
+    if (!Number.isSafeInteger(p.amount) || p.amount < 0) throw badRequest('invalid_amount', 'Settle whole, non-negative paise.');
+    if (p.amount > 0) byAccount.set(p.to, (byAccount.get(p.to) ?? 0) + p.amount);
+  }
+  const settle = [...byAccount.values()].reduce((a, b) => a + b, 0);
+  if (settle > hold.amount) {
     throw badRequest('invalid_amount', `Settle between 0 and ${hold.amount} paise.`);
   }
   if (hold.status !== 'open') {
@@ -87,7 +116,7 @@ export async function closeHold(
   const accounts = await customerAccounts(q, hold.user_id);
   const release = hold.amount - settle;
   const postings = [{ accountId: accounts.holds, amount: -hold.amount }];
-  if (settle > 0) postings.push({ accountId: await systemAccountId(q, opts.to ?? 'revenue'), amount: settle });
+  for (const [kind, amount] of byAccount) postings.push({ accountId: await systemAccountId(q, kind), amount });
   if (release > 0) postings.push({ accountId: accounts.wallet, amount: release });
   await postTransfer(q, {
     kind: settle === 0 ? 'hold_release' : 'hold_settle',
@@ -95,7 +124,7 @@ export async function closeHold(
     postings,
     idempotencyKey: `hold-close:${hold.id}`,
     request: { settle },
-    metadata: { holdId: hold.id, purpose: hold.purpose, reference: hold.reference, settled: settle, released: release },
+    metadata: { holdId: hold.id, purpose: hold.purpose, reference: hold.reference, settled: settle, released: release, ...(byAccount.size > 1 ? { split: Object.fromEntries(byAccount) } : {}) },
     actor,
   });
   const status = settle === 0 ? 'released' : settle === hold.amount ? 'settled' : 'partially_settled';

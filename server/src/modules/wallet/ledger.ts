@@ -8,7 +8,8 @@ import { AppError, conflict } from '../../platform/errors.js';
  * enforces balance-to-zero, append-only entries and no overdraft of customer wallets.
  */
 
-export type SystemAccountKind = 'gateway_clearing' | 'revenue' | 'gst_payable' | 'refunds' | 'adjustments';
+/** `pass_through`: money collected as the customer's pure agent (government fees, bill amounts), owed onward. */
+export type SystemAccountKind = 'gateway_clearing' | 'revenue' | 'gst_payable' | 'refunds' | 'adjustments' | 'pass_through';
 export type CustomerAccountKind = 'customer_wallet' | 'customer_holds';
 
 export interface Posting {

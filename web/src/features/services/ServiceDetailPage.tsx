@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Card, Group, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useId, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { servicesApi, type Fees, type ServiceDetail } from '../../api/services';
 import { LoadState } from '../../components/LoadState';
 import { useApi } from '../../hooks/useApi';
 import { formatMoney } from '../../lib/format';
+import { ApplyButton } from '../applications/ApplyButton';
 import { fieldHint } from './fieldHints';
 import { formatBytes, formatDocumentTypes, formatPercent, useLocalized } from './localize';
 
@@ -79,6 +80,11 @@ function Detail({ service }: { service: ServiceDetail }) {
 
       <Section title={t('services.fees.title')}>
         <FeeBreakdown fees={service.fees} />
+        {service.variableAmount ? (
+          <Text size="sm" mt="xs">
+            {t('applications.amount.plus', { min: formatMoney(service.variableAmount.minPaise), max: formatMoney(service.variableAmount.maxPaise) })}
+          </Text>
+        ) : null}
         <Text size="xs" c="dimmed" mt="xs">
           {t('services.fees.note')}
         </Text>
@@ -137,15 +143,7 @@ function Detail({ service }: { service: ServiceDetail }) {
         )}
       </Section>
 
-      <Stack gap={4}>
-        {/* Applications (filling the form, paying from the wallet) are the next step of the catalogue. */}
-        <Button size="md" disabled w={{ base: '100%', sm: 'auto' }}>
-          {t('services.apply')}
-        </Button>
-        <Text size="sm" c="dimmed">
-          {t('services.applySoon')}
-        </Text>
-      </Stack>
+      <ApplyButton serviceId={service.id} />
     </Stack>
   );
 }

@@ -51,7 +51,7 @@ function Section({ title, description, children }: { title: string; description?
 function FeePreview({ draft }: { draft: ServiceDraft }) {
   const { t } = useTranslation();
   const platform = rupeesToPaise(draft.platformFee);
-  const government = rupeesToPaise(draft.governmentFee);
+  const government = draft.variableAmount ? 0 : rupeesToPaise(draft.governmentFee);
   if (platform === null || government === null || draft.gstPercent === '') return null;
   const bps = Math.round(Number(draft.gstPercent) * 100);
   const gst = Math.floor((platform * bps + 5000) / 10000);
@@ -261,11 +261,43 @@ function Editor({ categories, existing, onSaved }: EditorProps) {
                 leftSection="₹"
                 leftSectionProps={{ 'aria-hidden': true }}
                 maxLength={12}
-                value={draft.governmentFee}
+                disabled={draft.variableAmount}
+                value={draft.variableAmount ? '0' : draft.governmentFee}
                 error={errors.governmentFeePaise}
                 onChange={(e) => set({ governmentFee: e.currentTarget.value })}
               />
             </SimpleGrid>
+            {/* applications: services whose government amount the customer enters (bills, recharges) */}
+            <Switch
+              label={t('applications.admin.variableAmount')}
+              description={t('applications.admin.variableAmountHint')}
+              checked={draft.variableAmount}
+              onChange={(e) => set({ variableAmount: e.currentTarget.checked })}
+            />
+            {draft.variableAmount ? (
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+                <TextInput
+                  label={t('applications.admin.amountMin')}
+                  inputMode="decimal"
+                  leftSection="₹"
+                  leftSectionProps={{ 'aria-hidden': true }}
+                  maxLength={12}
+                  value={draft.amountMin}
+                  error={errors['variableAmount.minPaise']}
+                  onChange={(e) => set({ amountMin: e.currentTarget.value })}
+                />
+                <TextInput
+                  label={t('applications.admin.amountMax')}
+                  inputMode="decimal"
+                  leftSection="₹"
+                  leftSectionProps={{ 'aria-hidden': true }}
+                  maxLength={12}
+                  value={draft.amountMax}
+                  error={errors['variableAmount.maxPaise']}
+                  onChange={(e) => set({ amountMax: e.currentTarget.value })}
+                />
+              </SimpleGrid>
+            ) : null}
             <FeePreview draft={draft} />
             <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
               <NumberInput

@@ -69,6 +69,10 @@ export interface ServiceDraft {
   gstPercent: Num;
   turnaroundDays: Num;
   kycRequired: boolean;
+  /** The customer enters the amount (bills, recharges): rupees as typed. */
+  variableAmount: boolean;
+  amountMin: string;
+  amountMax: string;
   active: boolean;
   sortOrder: Num;
   fields: DraftField[];
@@ -148,6 +152,9 @@ export function emptyDraft(categoryId = ''): ServiceDraft {
     gstPercent: 18,
     turnaroundDays: 7,
     kycRequired: false,
+    variableAmount: false,
+    amountMin: '',
+    amountMax: '',
     active: true,
     sortOrder: 0,
     fields: [],
@@ -195,6 +202,9 @@ export function draftFromService(s: AdminServiceDetail): ServiceDraft {
     gstPercent: s.fees.gstRateBps / 100,
     turnaroundDays: s.turnaroundDays,
     kycRequired: s.kycRequired,
+    variableAmount: s.variableAmount !== null,
+    amountMin: s.variableAmount ? paiseToRupees(s.variableAmount.minPaise) : '',
+    amountMax: s.variableAmount ? paiseToRupees(s.variableAmount.maxPaise) : '',
     active: s.active,
     sortOrder: s.sortOrder,
     fields: s.form.fields.map(fieldToDraft),
@@ -263,6 +273,12 @@ export function detailsFromDraft(d: ServiceDraft): { ok: true; value: ServiceDet
   if (!d.slug.trim()) errors.slug = 'validation.required';
   if (!d.name.en.trim()) errors['name.en'] = 'validation.required';
   if (!d.name.hi.trim()) errors['name.hi'] = 'validation.required';
+  const amountMin = rupeesToPaise(d.amountMin);
+  const amountMax = rupeesToPaise(d.amountMax);
+  if (d.variableAmount) {
+    if (amountMin === null || amountMin < 100) errors['variableAmount.minPaise'] = 'validation.amountOrZero';
+    if (amountMax === null || amountMax < 100) errors['variableAmount.maxPaise'] = 'validation.amountOrZero';
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -272,11 +288,13 @@ export function detailsFromDraft(d: ServiceDraft): { ok: true; value: ServiceDet
       name: text(d.name),
       description: text(d.description),
       platformFeePaise: platform!,
-      governmentFeePaise: government!,
+      // A customer-entered amount takes the place of the fixed government fee.
+      governmentFeePaise: d.variableAmount ? 0 : government!,
       gstRateBps: Math.round(Number(d.gstPercent) * 100),
       turnaroundDays: Number(d.turnaroundDays),
       kycRequired: d.kycRequired,
       sortOrder: d.sortOrder === '' ? 0 : Number(d.sortOrder),
+      variableAmount: d.variableAmount ? { minPaise: amountMin!, maxPaise: amountMax! } : null,
     },
   };
 }
