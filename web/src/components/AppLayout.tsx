@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Suspense } from 'react';
 import { Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { Brand } from './Brand';
 import { LanguageSwitch } from './LanguageSwitch';
 import { NavLinks } from './NavLinks';
@@ -34,6 +35,7 @@ export function AppLayout() {
             <Brand />
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
             <LanguageSwitch />
             <SignOutButton />
           </Group>

@@ -10,7 +10,7 @@ import type { FileStore } from '../../platform/storage/index.js';
 import { EXTENSIONS, type FileType, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
 import { findUserById } from '../accounts/accounts.repo.js';
 import { insertActivity } from '../audit/activity.repo.js';
-import type { MailService } from '../mail/mail.service.js';
+import type { Notifier } from '../notifications/notifier.js';
 import * as repo from './kyc.repo.js';
 import type { DocumentKind, KycDocumentRow, KycProfileRow, KycState } from './kyc.repo.js';
 import { checkAadhaar, checkDateOfBirth, checkPan, checkPincode, maskAadhaar } from './kyc.rules.js';
@@ -84,11 +84,11 @@ export function createKycService(deps: {
   store: FileStore;
   uploads: UploadReceiver;
   links: FileLinks;
-  mail: Pick<MailService, 'queue'>;
+  notifier: Notifier;
   ring: Keyring;
   config: KycConfig;
 }) {
-  const { db, store, uploads, links, mail, ring, config } = deps;
+  const { db, store, uploads, links, notifier, ring, config } = deps;
   const required = config.kycRequiredDocuments as DocumentKind[];
   const panContext = (userId: string) => `kyc.pan:${userId}`;
 
@@ -316,25 +316,34 @@ export function createKycService(deps: {
     return { user: { id: user.id, name: user.name, email: user.email, mobile: user.mobile }, ...v };
   }
 
-  async function notifyDecision(q: Queryable, userId: string, decision: 'approved' | 'rejected', reason: string | null): Promise<boolean> {
-    const wants = await q.query(
-      "SELECT 1 FROM communication_preferences WHERE user_id = $1 AND topic = 'service_updates' AND channel = 'email' AND enabled",
-      [userId],
-    );
-    const user = await findUserById(q, userId);
-    if (!wants.length || !user) return false;
-    const text =
+  /** Through the notifier: in-app, email and WhatsApp as the customer's service-update preferences allow. */
+  async function notifyDecision(q: Queryable, userId: string, decision: 'approved' | 'rejected', reason: string | null): Promise<void> {
+    await notifier.notify(
+      q,
       decision === 'approved'
-        ? `Namaste ${user.name},\n\nYour KYC has been approved. Services that need verified identity are now open to you.\n\n${config.publicUrl}/kyc\n`
-        : `Namaste ${user.name},\n\nYour KYC could not be approved yet. The reason given:\n\n  ${reason}\n\nPlease correct this and submit again: ${config.publicUrl}/kyc\n`;
-    await mail.queue(q, {
-      to: user.email,
-      userId,
-      purpose: `kyc_${decision}`,
-      subject: decision === 'approved' ? 'Your KYC is approved' : 'Your KYC needs attention',
-      text,
-    });
-    return true;
+        ? {
+            userId,
+            topic: 'service_updates',
+            kind: 'kyc.approved',
+            title: { en: 'Your KYC is approved', hi: 'आपका KYC स्वीकृत हो गया है' },
+            body: {
+              en: 'Your KYC has been approved. Services that need verified identity are now open to you.',
+              hi: 'आपका KYC स्वीकृत हो गया है। सत्यापित पहचान वाली सेवाएँ अब आपके लिए खुली हैं।',
+            },
+            link: '/kyc',
+          }
+        : {
+            userId,
+            topic: 'service_updates',
+            kind: 'kyc.rejected',
+            title: { en: 'Your KYC needs attention', hi: 'आपके KYC पर ध्यान देने की ज़रूरत है' },
+            body: {
+              en: `Your KYC could not be approved yet. The reason given: “${reason}” Please correct this and submit again.`,
+              hi: `आपका KYC अभी स्वीकृत नहीं हो सका। बताया गया कारण: “${reason}” कृपया इसे ठीक करके फिर से जमा करें।`,
+            },
+            link: '/kyc',
+          },
+    );
   }
 
   async function decideOn(actor: Actor, userId: string, decision: { state: 'approved' } | { state: 'rejected'; reason: string }, meta: RequestMeta) {
@@ -347,7 +356,7 @@ export function createKycService(deps: {
       if (!updated) {
         throw conflict('kyc_not_pending', `This KYC is ${current.state.replace('_', ' ')}, not waiting for review.`);
       }
-      const notified = await notifyDecision(tx, userId, decision.state, decision.state === 'rejected' ? decision.reason : null);
+      await notifyDecision(tx, userId, decision.state, decision.state === 'rejected' ? decision.reason : null);
       await insertActivity(
         tx,
         actor,
@@ -355,7 +364,7 @@ export function createKycService(deps: {
           action: decision.state === 'approved' ? 'kyc.approved' : 'kyc.rejected',
           subjectUserId: userId,
           object: { type: 'kyc', id: userId },
-          details: { ...(decision.state === 'rejected' ? { reason: decision.reason } : {}), notifiedByEmail: notified, submission: current.submission_count },
+          details: { ...(decision.state === 'rejected' ? { reason: decision.reason } : {}), submission: current.submission_count },
         },
         meta,
       );

@@ -26,3 +26,25 @@ export interface Notification {
 export interface Notifier {
   notify(q: Queryable, notification: Notification): Promise<void>;
 }
+
+export type NotificationChannel = 'in_app' | 'email' | 'whatsapp';
+export type DeliveryStatus = 'queued' | 'sent' | 'skipped' | 'failed';
+
+/** What `notify` did on each channel (`notifyWithOutcome` of the concrete notifier in notifier.service.ts returns it). */
+export interface NotifyOutcome {
+  notificationId: string;
+  channels: Record<NotificationChannel, { status: DeliveryStatus; reason: string | null }>;
+}
+
+/**
+ * The platform's own WhatsApp number as a notification channel: queues a template message in the
+ * caller's transaction and returns the sender's id for it. Not built yet (see README.md): until an
+ * implementation is passed to `createNotifier`, the channel is recorded as skipped
+ * (`whatsapp_not_configured`).
+ */
+export interface WhatsAppNotificationChannel {
+  queue(
+    q: Queryable,
+    message: { userId: string; to: string; kind: string; language: 'en' | 'hi'; title: string; body: string; url: string | null },
+  ): Promise<{ externalId: string }>;
+}
