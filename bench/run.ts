@@ -6,6 +6,8 @@ import type { Db } from '../server/src/db/index.js';
 import { createWalletService } from '../server/src/modules/wallet/wallet.service.js';
 import { CreditLeases } from '../server/src/modules/wallet/credit-leases.js';
 import { spawnSync } from 'node:child_process';
+import { benchWebhookDelivery } from './webhook-delivery.js'; // customer webhooks
+import { benchWhatsAppSend } from './whatsapp-send.js'; // whatsapp sends
 
 const SYSTEM = { type: 'system' } as const;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -83,4 +85,6 @@ if (!process.env.BENCH_CHILD) {
   }
 } else {
   await benchWallet(kind);
+  await benchWebhookDelivery(kind);
+  await benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY });
 }

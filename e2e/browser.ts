@@ -25,12 +25,12 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function browserRig(): Promise<BrowserRig> {
+export async function browserRig(opts: { env?: Record<string, string> } = {}): Promise<BrowserRig> {
   // PUBLIC_URL is where the browser finds the server: absolute links it hands out (the sandbox
   // checkout page, the gateway's return address, links in mails) must lead back to this port.
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await testPlatform({ env: { PUBLIC_URL: baseUrl } });
+  const t = await testPlatform({ env: { PUBLIC_URL: baseUrl, ...opts.env } });
   await t.app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

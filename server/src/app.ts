@@ -28,10 +28,14 @@ import { purgeEndedSessions } from './modules/accounts/sessions.repo.js';
 import { activityRoutes } from './modules/audit/activity.routes.js';
 import { MAIL_JOB, createMailService, createMailTransport, type MailTransport } from './modules/mail/mail.service.js';
 import { mailRoutes } from './modules/mail/mail.routes.js';
+import { createNotifier } from './modules/notifications/notifier.service.js'; // notifications
+import { registerNotifications } from './modules/notifications/notifications.module.js';
+import { registerSupport } from './modules/support/support.module.js'; // support tickets
 import { registerPayments } from './modules/payments/payments.module.js'; // payments
 import { createWalletService } from './modules/wallet/wallet.service.js';
 import { walletRoutes } from './modules/wallet/wallet.routes.js';
 import { registerServices } from './modules/services/services.module.js'; // services catalogue
+import { registerApplications } from './modules/applications/applications.module.js'; // service applications
 // kyc + files
 import { createFileLinks } from './platform/file-links.js';
 import { createFileStore, keyringFromConfig, sweepLocalTemp } from './platform/storage/index.js';
@@ -42,6 +46,23 @@ import { kycRoutes } from './modules/kyc/kyc.routes.js';
 import { createKycService } from './modules/kyc/kyc.service.js';
 // whatsapp: graph client + simulator
 import { registerWhatsAppGraph } from './modules/whatsapp/graph/graph.module.js';
+// whatsapp: numbers, API keys, prices and usage
+import { registerWhatsAppAccount } from './modules/whatsapp/account.module.js';
+import { rewrapNumberSecrets } from './modules/whatsapp/numbers/numbers.repo.js';
+// whatsapp: webhooks in, message log, contacts and consent, "be the phone"
+import { registerWhatsAppInbox } from './modules/whatsapp/inbox.module.js';
+import { emitCustomerEvent } from './modules/whatsapp/webhooks-out/emit.js';
+// whatsapp: customer webhooks (outbox + dispatcher)
+import { registerWebhooksOut, type WebhooksOutOptions } from './modules/whatsapp/webhooks-out/webhooks-out.module.js';
+// whatsapp: message templates (create, status, sync, send checks)
+import { registerWhatsAppTemplates } from './modules/whatsapp/templates/templates.module.js';
+// whatsapp: sending (messages, media, idempotency, pacing, reserve)
+import { registerWhatsAppMessages } from './modules/whatsapp/messages/messages.module.js';
+import { CreditLeases } from './modules/wallet/credit-leases.js';
+// whatsapp: automations (welcome, away, keyword rules, opt-out confirmations)
+import { registerWhatsAppAutomations, type AutomationOptions } from './modules/whatsapp/automations/automations.module.js';
+// whatsapp: team inbox (team members, conversations, notes, quick replies, replies, live updates)
+import { registerTeamInbox } from './modules/whatsapp/inbox/inbox.module.js';
 
 export interface PlatformOptions {
   config: Readonly<Config>;
@@ -50,6 +71,10 @@ export interface PlatformOptions {
   mailTransport?: MailTransport;
   /** Pino options or `false` for silence (tests). */
   logger?: boolean | Record<string, unknown>;
+  /** Clock, jitter, DNS and delivery settings of customer webhooks (tests). */
+  webhooksOut?: WebhooksOutOptions;
+  /** Clock of the WhatsApp automations (tests). */
+  automations?: AutomationOptions;
 }
 
 // Headers and fields that must never reach the logs.
@@ -70,6 +95,12 @@ const REDACT = [
   '*.*.aadhaarNumber',
   '*.aadhaar',
   '*.pan',
+  // whatsapp: a number's own Meta app secret and verify token, an API key in the one answer that shows it
+  '*.appSecret',
+  '*.app_secret',
+  '*.verifyToken',
+  '*.verify_token',
+  '*.secret',
 ];
 
 const NON_SPA_PREFIXES = ['/assets/', '/api/', '/v1/', '/graph/', '/webhooks/', '/sandbox/', '/docs', '/openapi.json', '/healthz', '/readyz'];
@@ -94,6 +125,8 @@ export async function createPlatform(opts: PlatformOptions) {
 
   const jobs = new Jobs(db, log);
   const mail = createMailService({ db, jobs, transport: opts.mailTransport ?? createMailTransport(config.smtpUrl), from: config.mailFrom, log });
+  // notifications: in-app inbox, email and (once the platform's own number exists) WhatsApp (modules/notifications/README.md)
+  const notifier = createNotifier({ mail, publicUrl: config.publicUrl });
   const accounts = createAccountsService({ db, mail, config });
   const cookies = sessionCookies(config.httpsOnly);
   const wallet = createWalletService({ db });
@@ -123,10 +156,10 @@ export async function createPlatform(opts: PlatformOptions) {
   const { store: files } = createFileStore(config, ring);
   const fileLinks = createFileLinks(ring);
   const uploads = createUploadReceiver({ store: files, clamav: config.clamav });
-  const kyc = createKycService({ db, store: files, uploads, links: fileLinks, mail, ring, config });
+  const kyc = createKycService({ db, store: files, uploads, links: fileLinks, notifier, ring, config });
   const kycGate = createKycGate({ db, requiredFor: config.kycRequiredFor });
   /** Key rotation: re-wraps every file's data key and every encrypted column under MASTER_KEY. */
-  const rotateKeys = async () => ({ files: await files.rewrapAll(), kycSecrets: await kyc.rewrapSecrets() });
+  const rotateKeys = async () => ({ files: await files.rewrapAll(), kycSecrets: await kyc.rewrapSecrets(), waNumberSecrets: await rewrapNumberSecrets(db, ring), webhookSecrets: await webhooksOut.endpoints.rewrapSecrets() });
   jobs.define({
     name: 'kyc.retention-purge',
     cron: '37 2 * * *',
@@ -234,13 +267,39 @@ export async function createPlatform(opts: PlatformOptions) {
   const whatsappGraph = await registerWhatsAppGraph(app as unknown as FastifyInstance, { db, jobs, config, log });
   // whatsapp modules below use whatsappGraph.graph (null: WhatsApp off), .metaApp and .sandbox
   void whatsappGraph;
+  // whatsapp: numbers, API keys (+ GET /v1/me), prices and usage (modules/whatsapp/README.md)
+  await registerWhatsAppAccount(app as unknown as FastifyInstance, { db, ring, graph: whatsappGraph.graph, sandbox: whatsappGraph.sandbox, kycGate, publicUrl: config.publicUrl });
+  // whatsapp: GET/POST /webhooks/whatsapp, message log, contacts and consent, "be the phone" (modules/whatsapp/inbound/README.md)
+  const whatsappInbox = await registerWhatsAppInbox(app as unknown as FastifyInstance, { db, jobs, ring, metaApp: whatsappGraph.metaApp, sandbox: whatsappGraph.sandbox, log });
+  // whatsapp: customer webhooks: endpoints, the outbox dispatcher, /v1/webhook-endpoints (modules/whatsapp/webhooks-out/README.md)
+  const webhooksOut = await registerWebhooksOut(app as unknown as FastifyInstance, { db, jobs, config, ring, notifier, log, options: opts.webhooksOut });
+  // whatsapp: message templates: create/list/preview/delete, status updates, periodic sync (modules/whatsapp/templates/README.md).
+  // whatsappTemplates.applyTemplateStatusUpdate(tx, { wabaId, value, time }) handles message_template_status_update.
+  const whatsappTemplates = await registerWhatsAppTemplates(app as unknown as FastifyInstance, { db, jobs, graph: whatsappGraph.graph, ring, notifier, log });
+  // whatsapp: what Meta's webhooks bring goes on, in the same transaction, to the template manager and the customer webhooks
+  whatsappInbox.events.use({ customerEvent: emitCustomerEvent, templateStatus: whatsappTemplates.applyTemplateStatusUpdate, templateQuality: whatsappTemplates.applyTemplateQualityUpdate });
+  // whatsapp: sending — POST /v1/messages, /graph/{version}/… (messages, media), test send; one credit-lease pool per
+  // process for message charges (modules/whatsapp/messages/README.md, modules/wallet/README.md "Hot wallets")
+  const creditLeases = new CreditLeases(db, { blockPaise: config.waLeaseBlockPaise, ttlSeconds: 300, marginSeconds: 60 });
+  const whatsappMessages = await registerWhatsAppMessages(app as unknown as FastifyInstance, { db, jobs, config, log, graph: whatsappGraph.graph, ring, leases: creditLeases });
+  // whatsapp: automations — a job per inbound message (queued by whatsappInbox.events), replies through the send service (modules/whatsapp/automations/README.md)
+  const whatsappAutomations = await registerWhatsAppAutomations(app as unknown as FastifyInstance, { db, jobs, events: whatsappInbox.events, send: whatsappMessages.send, notifier, log, options: opts.automations });
+  // whatsapp: team inbox — the tenant's team, conversations, notes, quick replies, replies through the send service,
+  // live updates over server-sent events fanned out with LISTEN/NOTIFY (modules/whatsapp/inbox/README.md)
+  const whatsappTeamInbox = await registerTeamInbox(app as unknown as FastifyInstance, { db, log, notifier, events: whatsappInbox.events, send: whatsappMessages.send, sessionIdleMinutes: config.sessionIdleMinutes });
 
   // services catalogue: categories, services and versioned forms managed by admins (modules/services/README.md)
   await registerServices(app as unknown as FastifyInstance, { db, config });
+  // service applications: drafts, submission with a wallet hold, workflow, work queue, receipts (modules/applications/README.md)
+  const { applications } = await registerApplications(app as unknown as FastifyInstance, { db, jobs, store: files, uploads, links: fileLinks, kycGate, wallet, notifier, config });
+
+  // notifications inbox + support tickets (modules/notifications/README.md, modules/support/README.md)
+  await registerNotifications(app as unknown as FastifyInstance, { db, jobs, log });
+  const { support } = await registerSupport(app as unknown as FastifyInstance, { db, jobs, store: files, uploads, links: fileLinks, notifier, config, log });
 
   await registerWebApp(app);
 
-  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail, wallet, kyc, kycGate, files, rotateKeys } };
+  return { app: app as unknown as FastifyInstance, jobs, services: { accounts, mail, wallet, kyc, kycGate, files, rotateKeys, notifier, support, applications, webhooksOut, whatsappTemplates, whatsappMessages, creditLeases, whatsappInbox, whatsappAutomations, whatsappTeamInbox } };
 }
 
 /** Serves the built SPA; unknown GETs outside the APIs get index.html so client-side routes load. */

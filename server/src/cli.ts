@@ -59,7 +59,9 @@ async function main(argv: string[]): Promise<number> {
       const running = await boot();
       try {
         const result = await running.platform.services.rotateKeys();
-        console.log(`Re-wrapped ${result.files.rewrapped} of ${result.files.checked} files and ${result.kycSecrets} encrypted values under the current MASTER_KEY.`);
+        const { files, ...columns } = result;
+        const values = Object.values(columns).reduce((sum, n) => sum + n, 0);
+        console.log(`Re-wrapped ${files.rewrapped} of ${files.checked} files and ${values} encrypted values under the current MASTER_KEY.`);
       } finally {
         await running.stop();
       }

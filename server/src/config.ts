@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { parseAllowList, type AllowList } from './platform/ip-ranges.js';
 
 /**
  * Every setting comes from the environment, is parsed once at start and frozen. The README's
@@ -52,6 +53,18 @@ export interface Config {
   metaGraphVersion: string;
   metaGraphTimeoutMs: number;
   metaSandboxWebhookUrl: string;
+  // support: tickets and the grievance officer (modules/support)
+  supportReopenDays: number;
+  grievanceOfficer: { name: string; email: string; phone: string | null; configured: boolean };
+  // webhooks-out: deliveries to customers' webhook endpoints (modules/whatsapp/webhooks-out)
+  webhookAllowedHosts: AllowList;
+  webhookTimeoutMs: number;
+  webhookConcurrency: number;
+  webhookRetentionDays: number;
+  // whatsapp send: credit leases, rate limits and pacing of the send path (modules/whatsapp/messages)
+  waLeaseBlockPaise: number;
+  waApiKeyRatePerSecond: number;
+  waSendMaxWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +128,20 @@ export const CONFIG_VARS: VarSpec[] = [
   { name: 'META_GRAPH_VERSION', default: 'v23.0', description: 'Graph API version in every call; below v24.0 the simulator\'s status webhooks also carry `conversation`.' },
   { name: 'META_GRAPH_TIMEOUT_MS', default: '15000', description: 'Time allowed for one Graph API call (uploads and downloads get 120 s).' },
   { name: 'META_SANDBOX_WEBHOOK_URL', default: '$PUBLIC_URL/webhooks/whatsapp', description: 'Where the simulator POSTs its signed webhooks (in-process when on `PUBLIC_URL`).' },
+  // support
+  { name: 'SUPPORT_REOPEN_DAYS', default: '7', description: 'A resolved support ticket can be reopened for this many days; after that it is closed automatically.' },
+  { name: 'GRIEVANCE_OFFICER_NAME', default: 'Grievance Officer', description: 'Name of the grievance officer shown on the support pages and at `GET /api/support/grievance-officer` (DPDP Act, 2023). Set the real person in production.' },
+  { name: 'GRIEVANCE_OFFICER_EMAIL', default: 'grievance@seva.local', description: 'Email address of the grievance officer (set a real, monitored address in production; a warning is logged while the default is used).' },
+  { name: 'GRIEVANCE_OFFICER_PHONE', description: 'Phone number of the grievance officer; unset = not shown.' },
+  // webhooks-out
+  { name: 'WEBHOOK_ALLOWED_HOSTS', description: 'Comma-separated host names, IP addresses or CIDR ranges that customer webhooks may reach although they are private, loopback or link-local (on-premise receivers, tests). Unset = public addresses only.' },
+  { name: 'WEBHOOK_TIMEOUT_MS', default: '15000', description: 'Time allowed for one webhook delivery attempt (connect, send, answer); longer counts as a failed attempt.' },
+  { name: 'WEBHOOK_CONCURRENCY', default: '50', description: 'Webhook delivery attempts in flight per worker process (at most 10 per endpoint).' },
+  { name: 'WEBHOOK_RETENTION_DAYS', default: '30', description: 'Webhook events, deliveries and attempt logs are kept this long (at least 5, longer than the 3.6-day retry schedule); replays reach back as far.' },
+  // whatsapp send
+  { name: 'WA_LEASE_BLOCK_PAISE', default: '20000', description: 'Credit each server process reserves at a time from a wallet that sends WhatsApp messages (₹200), so a busy wallet is not locked per message; at most this much per process shows as held until the lease is settled (within 5 minutes).' },
+  { name: 'WA_API_KEY_RATE_PER_SECOND', default: '200', description: 'Requests a second one API key may make to the send and media endpoints (all instances together, over 10-second windows); more answer 429 with `Retry-After`.' },
+  { name: 'WA_SEND_MAX_WAIT_MS', default: '2000', description: 'How long a send may wait for its number\'s throughput (Meta\'s messages per second) before it is refused with 429.' },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -269,6 +296,32 @@ function whatsappConfig(env: Env, publicUrl: string, problems: string[]) {
   };
 }
 
+// support: reopen period and the grievance officer's published contact.
+function supportConfig(env: Env, problems: string[]) {
+  const name = env.GRIEVANCE_OFFICER_NAME?.trim() || 'Grievance Officer';
+  const email = (env.GRIEVANCE_OFFICER_EMAIL?.trim() || 'grievance@seva.local').toLowerCase();
+  const phone = env.GRIEVANCE_OFFICER_PHONE?.trim() || null;
+  if (name.length > 100) problems.push('GRIEVANCE_OFFICER_NAME must be at most 100 characters');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 254) problems.push(`GRIEVANCE_OFFICER_EMAIL must be an email address (got "${email}")`);
+  if (phone && !/^\+?[0-9][0-9 -]{5,19}$/.test(phone)) problems.push(`GRIEVANCE_OFFICER_PHONE must be a phone number such as +91 11 2345 6789 (got "${phone}")`);
+  return {
+    supportReopenDays: int(env, 'SUPPORT_REOPEN_DAYS', 7, 1, 365, problems),
+    grievanceOfficer: { name, email, phone, configured: Boolean(env.GRIEVANCE_OFFICER_EMAIL?.trim()) },
+  };
+}
+
+// webhooks-out: where customer webhooks may go, attempt limits and log retention.
+function webhooksOutConfig(env: Env, problems: string[]) {
+  const [webhookAllowedHosts, unreadable] = parseAllowList((env.WEBHOOK_ALLOWED_HOSTS ?? '').split(','));
+  if (unreadable.length) problems.push(`WEBHOOK_ALLOWED_HOSTS: not a host name, IP address or CIDR range: ${unreadable.join(', ')}`);
+  return {
+    webhookAllowedHosts,
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 500, 60_000, problems),
+    webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 50, 1, 1000, problems),
+    webhookRetentionDays: int(env, 'WEBHOOK_RETENTION_DAYS', 30, 5, 3650, problems),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const problems: string[] = [];
   const nodeEnvRaw = env.NODE_ENV || 'development';
@@ -332,6 +385,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ...paymentsConfig(env, problems), // payments
     ...filesConfig(env, dataDir, problems), // kyc + files
     ...whatsappConfig(env, publicUrl, problems), // whatsapp
+    ...supportConfig(env, problems), // support
+    ...webhooksOutConfig(env, problems), // webhooks-out
+    // whatsapp send
+    waLeaseBlockPaise: int(env, 'WA_LEASE_BLOCK_PAISE', 20_000, 100, 100_000_000, problems),
+    waApiKeyRatePerSecond: int(env, 'WA_API_KEY_RATE_PER_SECOND', 200, 1, 1_000_000, problems),
+    waSendMaxWaitMs: int(env, 'WA_SEND_MAX_WAIT_MS', 2_000, 0, 60_000, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Db, Queryable, Tx } from './types.js';
+import { checkChannel, type Db, type Queryable, type Tx } from './types.js';
 
 function wrap(client: PGlite | Transaction): Queryable {
   return {
@@ -27,6 +27,13 @@ export function pgliteDb(pglite: PGlite): Db {
     },
     async exec(sql: string) {
       await pglite.exec(sql);
+    },
+    // One in-process connection: NOTIFY reaches its listeners after the sending transaction commits.
+    async listen(channel: string, onNotify: (payload: string) => void) {
+      const unlisten = await pglite.listen(checkChannel(channel), onNotify);
+      return async () => {
+        if (!pglite.closed) await unlisten();
+      };
     },
     async close() {
       await pglite.close();

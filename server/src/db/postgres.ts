@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Db, Queryable, Tx } from './types.js';
+import { checkChannel, type Db, type Queryable, type Tx } from './types.js';
 
 const INT8 = 20;
 
@@ -55,8 +55,73 @@ export function createPostgresDb(connectionString: string, opts: { max?: number 
     async exec(sql: string) {
       await pool.query(sql);
     },
+    listen: async (channel, onNotify, onReconnect) => listenOn(connectionString, checkChannel(channel), onNotify, onReconnect),
     async close() {
       await pool.end();
     },
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own, outside the pool, held for as long as someone listens. When
+ * it breaks (a restart of the server, a network cut) it is opened again with growing pauses (0.5 s
+ * up to 30 s), and `onReconnect` tells the listener that notifications may have been missed.
+ */
+async function listenOn(connectionString: string, channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let failures = 0;
+
+  async function open(): Promise<void> {
+    const c = new pg.Client({ connectionString, application_name: 'seva-kendra-listen' });
+    c.on('notification', (n) => {
+      if (n.channel === channel) onNotify(n.payload ?? '');
+    });
+    c.on('error', () => lost(c));
+    c.on('end', () => lost(c));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
+    }
+    client = c;
+  }
+
+  function lost(c: pg.Client): void {
+    if (client !== c || stopped) return;
+    client = null;
+    c.end().catch(() => {});
+    retry();
+  }
+
+  function retry(): void {
+    if (stopped || timer) return;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+    timer = setTimeout(() => {
+      timer = null;
+      open().then(
+        () => {
+          failures = 0;
+          onReconnect?.();
+        },
+        () => {
+          failures++;
+          retry();
+        },
+      );
+    }, delay);
+    timer.unref();
+  }
+
+  await open();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => {});
   };
 }

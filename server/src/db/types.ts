@@ -15,10 +15,23 @@ export interface Db extends Queryable {
   tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * LISTEN on `channel` (lower-case letters, digits, `_`): `onNotify` gets every payload sent with
+   * NOTIFY / pg_notify, once the sending transaction committed, in commit order. `onReconnect` runs
+   * after the listening connection was lost and opened again (notifications in between are lost).
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export async function one<T>(q: Queryable, sql: string, params?: readonly unknown[]): Promise<T | undefined> {
   const rows = await q.query<T>(sql, params);
   return rows[0];
+}
+
+/** A LISTEN channel name, checked because LISTEN takes no parameters. */
+export function checkChannel(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name ${channel}`);
+  return channel;
 }

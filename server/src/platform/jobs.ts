@@ -14,6 +14,13 @@ export interface JobDefinition<T extends object = object> {
   concurrency?: number;
 }
 
+/** A loop of its own (not a pg-boss queue) that runs only in processes that work jobs. */
+export interface BackgroundWorker {
+  start(): void;
+  /** Stops taking work and waits for what is in progress. */
+  stop(): Promise<void>;
+}
+
 export interface SendOptions {
   singletonKey?: string;
   startAfterSeconds?: number;
@@ -26,6 +33,8 @@ export interface SendOptions {
 export class Jobs {
   private boss: PgBoss | undefined;
   private readonly definitions = new Map<string, JobDefinition>();
+  private readonly workers: BackgroundWorker[] = [];
+  private workersRunning = false;
 
   constructor(
     private readonly db: Db,
@@ -35,6 +44,11 @@ export class Jobs {
   define<T extends object>(definition: JobDefinition<T>): void {
     if (this.definitions.has(definition.name)) throw new Error(`Job ${definition.name} is defined twice`);
     this.definitions.set(definition.name, definition as unknown as JobDefinition);
+  }
+
+  /** Registers a worker that `start({ work: true })` starts and `stop()` stops (e.g. the webhook dispatcher). */
+  addWorker(worker: BackgroundWorker): void {
+    this.workers.push(worker);
   }
 
   /** Creates the schema and queues; with `work`, also runs handlers, maintenance and schedules. */
@@ -66,6 +80,8 @@ export class Jobs {
       });
       if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
     }
+    for (const worker of this.workers) worker.start();
+    this.workersRunning = true;
   }
 
   async enqueue(q: Queryable, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
@@ -101,6 +117,10 @@ export class Jobs {
   }
 
   async stop(): Promise<void> {
+    if (this.workersRunning) {
+      this.workersRunning = false;
+      await Promise.all(this.workers.map((w) => w.stop()));
+    }
     const boss = this.boss;
     if (!boss) return;
     this.boss = undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { createPlatform, type Platform } from '../app.js';
+import { createPlatform, type Platform, type PlatformOptions } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { MailTransport } from '../modules/mail/mail.service.js';
@@ -23,7 +23,9 @@ export interface TestPlatform {
 }
 
 /** A whole platform on a fresh clone of the migrated test database, jobs queued but not worked. */
-export async function testPlatform(opts: { env?: Record<string, string>; mailTransport?: MailTransport; captureLogs?: boolean } = {}): Promise<TestPlatform> {
+export async function testPlatform(
+  opts: { env?: Record<string, string>; mailTransport?: MailTransport; captureLogs?: boolean; webhooksOut?: PlatformOptions['webhooksOut']; automations?: PlatformOptions['automations'] } = {},
+): Promise<TestPlatform> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'seva-test-'));
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'silent', ...opts.env });
   const testDb = await cloneTestDb();
@@ -32,7 +34,14 @@ export async function testPlatform(opts: { env?: Record<string, string>; mailTra
   const logger = opts.captureLogs
     ? { level: 'trace', stream: new Writable({ write: (chunk: Buffer, _enc, done) => (captured.push(chunk.toString('utf8')), done()) }) }
     : false;
-  const platform = await createPlatform({ config, db: testDb.db, logger, ...(opts.mailTransport ? { mailTransport: opts.mailTransport } : {}) });
+  const platform = await createPlatform({
+    config,
+    db: testDb.db,
+    logger,
+    ...(opts.mailTransport ? { mailTransport: opts.mailTransport } : {}),
+    ...(opts.webhooksOut ? { webhooksOut: opts.webhooksOut } : {}),
+    ...(opts.automations ? { automations: opts.automations } : {}),
+  });
   await platform.jobs.start({ work: false });
   await platform.app.ready();
   return {

@@ -81,6 +81,145 @@ const MATRIX: Record<string, Expected> = {
   'GET /api/staff/kyc/:userId': 'staff',
   'POST /api/staff/kyc/:userId/approve': 'staff',
   'POST /api/staff/kyc/:userId/reject': 'staff',
+  // whatsapp: numbers, API keys, prices and usage
+  'GET /api/whatsapp/numbers': 'signed-in',
+  'POST /api/whatsapp/numbers': 'signed-in',
+  'POST /api/whatsapp/numbers/simulator': 'signed-in',
+  'GET /api/whatsapp/numbers/:id': 'signed-in',
+  'PATCH /api/whatsapp/numbers/:id': 'signed-in',
+  'POST /api/whatsapp/numbers/:id/check': 'signed-in',
+  'POST /api/whatsapp/numbers/:id/token': 'signed-in',
+  'POST /api/whatsapp/numbers/:id/disconnect': 'signed-in',
+  'GET /api/whatsapp/keys': 'signed-in',
+  'POST /api/whatsapp/keys': 'signed-in',
+  'POST /api/whatsapp/keys/:id/revoke': 'signed-in',
+  'GET /api/whatsapp/keys/:id/usage': 'signed-in',
+  'GET /api/whatsapp/prices': 'signed-in',
+  'GET /api/whatsapp/usage': 'signed-in',
+  'GET /api/admin/whatsapp/prices': 'admin',
+  'POST /api/admin/whatsapp/prices': 'admin',
+  'DELETE /api/admin/whatsapp/prices/:id': 'admin',
+  'GET /api/admin/whatsapp/usage': 'admin',
+  'GET /api/admin/whatsapp/usage/:tenantId': 'admin',
+  // notifications
+  'GET /api/notifications': 'signed-in',
+  'GET /api/notifications/unread-count': 'signed-in',
+  'POST /api/notifications/:id/read': 'signed-in',
+  'POST /api/notifications/read-all': 'signed-in',
+  // support tickets
+  'GET /api/support/grievance-officer': 'public',
+  'GET /api/support/tickets': 'signed-in',
+  'POST /api/support/tickets': 'signed-in',
+  'GET /api/support/tickets/:id': 'signed-in',
+  'POST /api/support/tickets/:id/messages': 'signed-in',
+  'POST /api/support/tickets/:id/reopen': 'signed-in',
+  'POST /api/support/tickets/:id/resolve': 'signed-in',
+  'POST /api/support/attachments': 'signed-in',
+  'GET /api/staff/support/tickets': 'staff',
+  'GET /api/staff/support/assignees': 'staff',
+  'GET /api/staff/support/tickets/:id': 'staff',
+  'POST /api/staff/support/tickets/:id/messages': 'staff',
+  'POST /api/staff/support/tickets/:id/state': 'staff',
+  'PATCH /api/staff/support/tickets/:id': 'staff',
+  // service applications
+  'GET /api/applications': 'signed-in',
+  'POST /api/applications': 'signed-in',
+  'GET /api/applications/:id': 'signed-in',
+  'PUT /api/applications/:id': 'signed-in',
+  'POST /api/applications/:id/submit': 'signed-in',
+  'POST /api/applications/:id/cancel': 'signed-in',
+  'POST /api/applications/:id/comments': 'signed-in',
+  'POST /api/applications/:id/documents/:key': 'signed-in',
+  'DELETE /api/applications/:id/documents/:key': 'signed-in',
+  'GET /api/applications/:id/receipt.pdf': 'signed-in',
+  'GET /api/staff/applications': 'staff',
+  'POST /api/staff/applications': 'staff',
+  'POST /api/staff/applications/:id/assign': 'staff',
+  'POST /api/staff/applications/:id/start': 'staff',
+  'POST /api/staff/applications/:id/request-info': 'staff',
+  'POST /api/staff/applications/:id/complete': 'staff',
+  'POST /api/staff/applications/:id/reject': 'staff',
+  'POST /api/staff/applications/:id/comments': 'staff',
+  'POST /api/staff/applications/:id/outputs': 'staff',
+  'DELETE /api/staff/applications/:id/outputs/:documentId': 'staff',
+  // whatsapp: message templates
+  'GET /api/whatsapp/templates': 'signed-in',
+  'POST /api/whatsapp/templates': 'signed-in',
+  'GET /api/whatsapp/templates/accounts': 'signed-in',
+  'GET /api/whatsapp/templates/languages': 'signed-in',
+  'POST /api/whatsapp/templates/preview': 'signed-in',
+  'POST /api/whatsapp/templates/sync': 'signed-in',
+  'GET /api/whatsapp/templates/:id': 'signed-in',
+  'POST /api/whatsapp/templates/:id/preview': 'signed-in',
+  'DELETE /api/whatsapp/templates/:id': 'signed-in',
+  // whatsapp: send a test message from the web app
+  'GET /api/whatsapp/test-send/numbers': 'signed-in',
+  'GET /api/whatsapp/test-send/numbers/:id/templates': 'signed-in',
+  'POST /api/whatsapp/test-send': 'signed-in',
+  // whatsapp: contacts and consent, message log, "be the phone" (modules/whatsapp/inbound/README.md)
+  'GET /api/whatsapp/contacts': 'signed-in',
+  'POST /api/whatsapp/contacts': 'signed-in',
+  'POST /api/whatsapp/contacts/import': 'signed-in',
+  'GET /api/whatsapp/contacts/:id': 'signed-in',
+  'PATCH /api/whatsapp/contacts/:id': 'signed-in',
+  'DELETE /api/whatsapp/contacts/:id': 'signed-in',
+  'POST /api/whatsapp/contacts/:id/consent': 'signed-in',
+  'GET /api/whatsapp/messages': 'signed-in',
+  'GET /api/whatsapp/messages.csv': 'signed-in',
+  'GET /api/whatsapp/messages/:id': 'signed-in',
+  'GET /api/whatsapp/phone/numbers': 'signed-in',
+  'GET /api/whatsapp/phone/:numberId/chats': 'signed-in',
+  'GET /api/whatsapp/phone/:numberId/chats/:waId': 'signed-in',
+  'POST /api/whatsapp/phone/:numberId/chats/:waId/messages': 'signed-in',
+  'POST /api/whatsapp/phone/:numberId/chats/:waId/read': 'signed-in',
+  'POST /api/whatsapp/phone/:numberId/chats/:waId/marketing': 'signed-in',
+  // whatsapp: customer webhook endpoints (modules/whatsapp/webhooks-out/README.md)
+  'GET /api/whatsapp/webhooks': 'signed-in',
+  'POST /api/whatsapp/webhooks': 'signed-in',
+  'GET /api/whatsapp/webhooks/:id': 'signed-in',
+  'PATCH /api/whatsapp/webhooks/:id': 'signed-in',
+  'DELETE /api/whatsapp/webhooks/:id': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/enable': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/disable': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/rotate-secret': 'signed-in',
+  'GET /api/whatsapp/webhooks/:id/secret': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/test': 'signed-in',
+  'GET /api/whatsapp/webhooks/:id/deliveries': 'signed-in',
+  'GET /api/whatsapp/webhooks/:id/deliveries/:deliveryId': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/deliveries/:deliveryId/replay': 'signed-in',
+  'POST /api/whatsapp/webhooks/:id/replay': 'signed-in',
+  // whatsapp: automations per number (modules/whatsapp/automations/README.md)
+  'GET /api/whatsapp/automations/:numberId': 'signed-in',
+  'PUT /api/whatsapp/automations/:numberId/settings': 'signed-in',
+  'PUT /api/whatsapp/automations/:numberId/replies/:kind': 'signed-in',
+  'POST /api/whatsapp/automations/:numberId/rules': 'signed-in',
+  'PUT /api/whatsapp/automations/:numberId/rules/order': 'signed-in',
+  'PATCH /api/whatsapp/automations/:numberId/rules/:ruleId': 'signed-in',
+  'DELETE /api/whatsapp/automations/:numberId/rules/:ruleId': 'signed-in',
+  'POST /api/whatsapp/automations/:numberId/test': 'signed-in',
+  'GET /api/whatsapp/automations/:numberId/runs': 'signed-in',
+  // whatsapp: team inbox — the tenant's team; inboxes of the tenant or a member (else 404) (modules/whatsapp/inbox/README.md)
+  'GET /api/whatsapp/team': 'signed-in',
+  'POST /api/whatsapp/team': 'signed-in',
+  'PATCH /api/whatsapp/team/:id': 'signed-in',
+  'DELETE /api/whatsapp/team/:id': 'signed-in',
+  'GET /api/whatsapp/inbox/tenants': 'signed-in',
+  'GET /api/whatsapp/inbox/overview': 'signed-in',
+  'GET /api/whatsapp/inbox/stream': 'signed-in',
+  'GET /api/whatsapp/inbox/conversations': 'signed-in',
+  'GET /api/whatsapp/inbox/conversations/:id': 'signed-in',
+  'GET /api/whatsapp/inbox/conversations/:id/timeline': 'signed-in',
+  'GET /api/whatsapp/inbox/conversations/:id/templates': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/read': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/assign': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/close': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/reopen': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/notes': 'signed-in',
+  'POST /api/whatsapp/inbox/conversations/:id/messages': 'signed-in',
+  'GET /api/whatsapp/inbox/quick-replies': 'signed-in',
+  'POST /api/whatsapp/inbox/quick-replies': 'signed-in',
+  'PATCH /api/whatsapp/inbox/quick-replies/:id': 'signed-in',
+  'DELETE /api/whatsapp/inbox/quick-replies/:id': 'signed-in',
 };
 
 /**
@@ -126,7 +265,49 @@ const OUTSIDE_API: Record<string, string> = {
   'POST /sandbox/graph/_sim/tokens/revoke': 'simulator admin',
   'PATCH /sandbox/graph/_sim/templates/:id': 'simulator admin',
   'GET /sandbox/graph/_sim/webhooks': 'simulator admin',
+  // whatsapp: the platform's own API for customers' code
+  'GET /v1/me': 'API key (any scope)',
   'POST /sandbox/graph/_sim/webhooks/verify': 'simulator admin',
+  // whatsapp: message templates for customers' code
+  'GET /v1/templates': 'API key with templates:read',
+  'POST /v1/templates': 'API key with templates:write',
+  'POST /v1/templates/sync': 'API key with templates:write',
+  'GET /v1/templates/:id': 'API key with templates:read',
+  'POST /v1/templates/:id/preview': 'API key with templates:read',
+  'DELETE /v1/templates/:id': 'API key with templates:write',
+  // whatsapp: sending — the platform's API and Meta's own (Graph-compatible) endpoints, API key as the Bearer token
+  'POST /v1/messages': 'API key with messages:send',
+  'POST /graph/:version/:id/messages': 'API key with messages:send (Meta-shaped errors)',
+  'POST /graph/:version/:id/media': 'API key with media:write (Meta-shaped errors)',
+  'GET /graph/:version/:id': 'API key with media:read (Meta-shaped errors)',
+  'DELETE /graph/:version/:id': 'API key with media:write (Meta-shaped errors)',
+  'GET /graph/media-downloads/:token': 'API key with media:read + a signed 5-minute link (Meta-shaped errors)',
+  // whatsapp: Meta's webhooks, and contacts and the message log for customers' code
+  'GET /webhooks/whatsapp': 'Meta verify token (the platform’s or a number’s own)',
+  'POST /webhooks/whatsapp': 'X-Hub-Signature-256 over the raw body (the platform’s or a number’s own app secret)',
+  'GET /v1/contacts': 'API key with contacts:read',
+  'POST /v1/contacts': 'API key with contacts:write',
+  'GET /v1/contacts/:contact': 'API key with contacts:read',
+  'PATCH /v1/contacts/:contact': 'API key with contacts:write',
+  'DELETE /v1/contacts/:contact': 'API key with contacts:write',
+  'POST /v1/contacts/:contact/consent': 'API key with contacts:write',
+  'GET /v1/messages': 'API key with messages:read',
+  'GET /v1/messages/:id': 'API key with messages:read',
+  // whatsapp: customer webhook endpoints for customers' code
+  'GET /v1/webhook-endpoints': 'API key with webhooks:read',
+  'POST /v1/webhook-endpoints': 'API key with webhooks:write',
+  'GET /v1/webhook-endpoints/:id': 'API key with webhooks:read',
+  'PATCH /v1/webhook-endpoints/:id': 'API key with webhooks:write',
+  'DELETE /v1/webhook-endpoints/:id': 'API key with webhooks:write',
+  'POST /v1/webhook-endpoints/:id/enable': 'API key with webhooks:write',
+  'POST /v1/webhook-endpoints/:id/disable': 'API key with webhooks:write',
+  'POST /v1/webhook-endpoints/:id/rotate-secret': 'API key with webhooks:write',
+  'GET /v1/webhook-endpoints/:id/secret': 'API key with webhooks:write',
+  'POST /v1/webhook-endpoints/:id/test': 'API key with webhooks:write',
+  'GET /v1/webhook-endpoints/:id/deliveries': 'API key with webhooks:read',
+  'GET /v1/webhook-endpoints/:id/deliveries/:deliveryId': 'API key with webhooks:read',
+  'POST /v1/webhook-endpoints/:id/deliveries/:deliveryId/replay': 'API key with webhooks:write',
+  'POST /v1/webhook-endpoints/:id/replay': 'API key with webhooks:write',
 };
 
 function allowed(expected: Expected, role: Role): boolean {
@@ -171,6 +352,20 @@ describe('authorization: who may call which route', () => {
     assert.deepEqual(listed, Object.keys(OUTSIDE_API).sort());
     for (const url of ['/healthz', '/readyz', '/openapi.json']) {
       assert.equal((await new Client(t.app).get(url)).statusCode, 200, url);
+    }
+  });
+
+  test('every route listed as protected by an API key answers 401 without one (Meta’s 190 under /graph)', async () => {
+    const keyed = listRoutes(t.app).filter((r) => OUTSIDE_API[routeKey(r)]?.startsWith('API key'));
+    assert.ok(keyed.length > 0);
+    for (const r of keyed) {
+      const url = r.url.replace(':version', 'v23.0').replace(/:\w+/g, '1234567890');
+      for (const authorization of [undefined, 'Bearer sk_000000000000_' + 'x'.repeat(43)]) {
+        const res = await t.app.inject({ method: r.method as 'GET', url, headers: authorization ? { authorization } : {}, ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { payload: {} }) });
+        assert.equal(res.statusCode, 401, `${routeKey(r)} → ${res.statusCode} ${res.body}`);
+        const body = res.json() as { error: { code: string | number } };
+        assert.equal(body.error.code, r.url.startsWith('/graph/') ? 190 : 'invalid_api_key', routeKey(r));
+      }
     }
   });
 

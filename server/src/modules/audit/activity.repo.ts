@@ -51,12 +51,16 @@ function actorColumns(actor: Actor): [string, string | null] {
 }
 
 export async function insertActivity(q: Queryable, actor: Actor, entry: ActivityEntry, meta: RequestMeta): Promise<void> {
-  const [actorType, actorId] = actorColumns(actor);
-  await q.query(
-    `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome,
-       ip, user_agent, request_id, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [
+  await insertActivities(q, [{ actor, entry, meta }]);
+}
+
+/** Several records in one statement (a batch of writes committed together, e.g. grouped message sends). */
+export async function insertActivities(q: Queryable, records: readonly { actor: Actor; entry: ActivityEntry; meta: RequestMeta }[]): Promise<void> {
+  if (!records.length) return;
+  const params: unknown[] = [];
+  const rows = records.map(({ actor, entry, meta }) => {
+    const [actorType, actorId] = actorColumns(actor);
+    const values = [
       actorType,
       actorId,
       entry.subjectUserId ?? null,
@@ -68,7 +72,16 @@ export async function insertActivity(q: Queryable, actor: Actor, entry: Activity
       meta.userAgent?.slice(0, 512) ?? null,
       meta.requestId,
       JSON.stringify(entry.details ?? {}),
-    ],
+    ];
+    const first = params.length + 1;
+    params.push(...values);
+    return `(${values.map((_, i) => `$${first + i}`).join(', ')})`;
+  });
+  await q.query(
+    `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome,
+       ip, user_agent, request_id, details)
+     VALUES ${rows.join(', ')}`,
+    params,
   );
 }
 

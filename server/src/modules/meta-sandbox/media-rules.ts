@@ -36,6 +36,11 @@ export const MAX_UPLOAD_BYTES = 100 * MB;
 
 export const SUPPORTED_MIME_TYPES = Object.keys(LIMITS);
 
+/** The most a file of this MIME type may have (animated stickers' limit for WebP); null = a type Meta does not take. */
+export function uploadLimitFor(mimeType: string): number | null {
+  return LIMITS[mimeType.split(';')[0]!.trim().toLowerCase()]?.max ?? null;
+}
+
 /** A WebP whose extended header (VP8X) has the animation flag. */
 function animatedWebp(data: Buffer): boolean {
   return data.length > 20 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP' && data.toString('latin1', 12, 16) === 'VP8X' && (data[20]! & 0x02) !== 0;

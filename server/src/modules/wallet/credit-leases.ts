@@ -48,8 +48,28 @@ export class CreditLeases {
    * same transaction as the usage record, so the charge commits or rolls back with what it pays for
    * (say, the message). The lease is reserved in memory before the transaction opens: acquiring a
    * lease takes a transaction of its own, and on PGlite (one connection) it must not nest in another.
+   * `work` is told which lease hold paid, so the thing paid for can point at it.
    */
-  async charge<T>(userId: string, amount: number, reference: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  async charge<T>(userId: string, amount: number, reference: string, work: (tx: Tx, paid: { holdId: string }) => Promise<T>): Promise<T> {
+    const taken = await this.take(userId, amount);
+    try {
+      return await this.db.tx(async (tx) => {
+        await insertLeaseUsage(tx, [{ holdId: taken.holdId, amount, reference }]);
+        return work(tx, { holdId: taken.holdId });
+      });
+    } catch (err) {
+      taken.undo();
+      throw err;
+    }
+  }
+
+  /**
+   * The in-memory half of `charge`, for callers that write many charges in one transaction (the
+   * WhatsApp send path groups concurrent sends into one commit): counts `amount` down from the lease
+   * and says which hold pays. The caller must insert the usage row (`insertLeaseUsage`) in the same
+   * transaction as what it pays for, or call `undo()` when that transaction fails.
+   */
+  async take(userId: string, amount: number): Promise<{ holdId: string; undo(): void }> {
     if (!Number.isSafeInteger(amount) || amount <= 0) throw new Error('charge must be a positive number of paise');
     let lease = this.usable(userId, amount);
     while (!lease) {
@@ -57,16 +77,16 @@ export class CreditLeases {
       lease = this.usable(userId, amount);
     }
     lease.remaining -= amount;
-    const holdId = lease.holdId;
-    try {
-      return await this.db.tx(async (tx) => {
-        await tx.query('INSERT INTO ledger_lease_usage (hold_id, amount, reference) VALUES ($1, $2, $3)', [holdId, amount, reference]);
-        return work(tx);
-      });
-    } catch (err) {
-      lease.remaining += amount;
-      throw err;
-    }
+    const used = lease;
+    let undone = false;
+    return {
+      holdId: used.holdId,
+      undo: () => {
+        if (undone) return;
+        undone = true;
+        used.remaining += amount;
+      },
+    };
   }
 
   /** Gives back part of an earlier charge (e.g. a message that turned out free) before its lease closes. */
@@ -117,6 +137,13 @@ export class CreditLeases {
     this.leases.clear();
     for (const lease of leases) await settleLease(this.db, lease.holdId);
   }
+}
+
+/** Records charges against lease holds (one statement for any number of them). */
+export async function insertLeaseUsage(q: Queryable, rows: readonly { holdId: string; amount: number; reference: string }[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
+  await q.query(`INSERT INTO ledger_lease_usage (hold_id, amount, reference) VALUES ${values}`, rows.flatMap((r) => [r.holdId, r.amount, r.reference]));
 }
 
 /** Settles a lease's hold with the sum of its usage; the rest returns to the wallet. */

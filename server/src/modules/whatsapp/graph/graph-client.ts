@@ -9,6 +9,7 @@ import {
   type MarkReadRequest,
   type MediaUploadResponse,
   type MediaUrlResponse,
+  type MessageTemplate,
   type OutboundMessage,
   type PhoneNumberInfo,
   type SendMessageResponse,
@@ -232,6 +233,7 @@ export function createGraphClient(opts: GraphClientOptions) {
   const isPhone = (v: unknown): v is PhoneNumberInfo => isRecord(v) && typeof v.id === 'string';
   const isTemplateList = (v: unknown): v is TemplateList => isRecord(v) && Array.isArray(v.data);
   const isCreated = (v: unknown): v is CreateTemplateResponse => isRecord(v) && typeof v.id === 'string' && typeof v.status === 'string';
+  const isTemplate = (v: unknown): v is MessageTemplate => isRecord(v) && typeof v.id === 'string' && typeof v.name === 'string' && typeof v.status === 'string';
   const isPhoneList = (v: unknown): v is { data: PhoneNumberInfo[] } => isRecord(v) && Array.isArray(v.data);
 
   /** The bearer token may only travel to Meta's media hosts (https) or to the configured Graph origin. */
@@ -309,6 +311,11 @@ export function createGraphClient(opts: GraphClientOptions) {
 
     listTemplates(wabaId: string, token: string, q: { name?: string; status?: string; limit?: number; after?: string; before?: string; fields?: string } = {}): Promise<TemplateList> {
       return callJson({ method: 'GET', path: `${checkId('business account', wabaId)}/message_templates`, token, query: q, safety: 'idempotent' }, isTemplateList, 'a list of templates');
+    },
+
+    /** One template by Meta's id (hsm_id): status, category, components. */
+    getTemplate(templateId: string, token: string, fields?: string): Promise<MessageTemplate> {
+      return callJson({ method: 'GET', path: checkId('template', templateId), token, query: { fields }, safety: 'idempotent' }, isTemplate, 'a template');
     },
 
     /** Not retried on an unknown outcome: a second create answers "already exists" and hides the first. */

@@ -1,0 +1,224 @@
+// npm run bench, WhatsApp sends: POST /v1/messages per second with billing (credit-lease reserve) and
+// logging (message log, activity log, request logs) on, against the Cloud API simulator running in
+// another process, as a ratio to a bare Fastify POST + one INSERT measured in the same run on the
+// same database. One busy tenant, and many tenants; p50/p99 latency of a send, and what the platform
+// adds to a direct call to the simulator.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { Pool } from 'undici';
+import { createPlatform } from '../server/src/app.js';
+import { loadConfig } from '../server/src/config.js';
+import { keyringFromConfig } from '../server/src/platform/storage/index.js';
+import { TEST_MASTER_KEY } from '../server/src/test/harness.js';
+import { cloneTestDb } from '../server/src/test/test-db.js';
+import { mintApiKey } from '../server/src/modules/whatsapp/api-keys/api-key-auth.js';
+import { sealNumberSecret } from '../server/src/modules/whatsapp/numbers/numbers.repo.js';
+import { createWalletService } from '../server/src/modules/wallet/wallet.service.js';
+
+interface Options {
+  seconds: number;
+  concurrency: number;
+}
+
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+const sink = () => new Writable({ write: (_chunk, _enc, done) => done() });
+
+/** Runs `op` from `concurrency` loops for `seconds`; counts successes and keeps every latency. */
+async function measure(opts: Options, op: (i: number) => Promise<boolean>): Promise<Measured> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let failures = 0;
+  let next = 0;
+  const started = performance.now();
+  const until = started + opts.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: opts.concurrency }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        if (await op(next++)) ok++;
+        else failures++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { rate: ok / elapsed, p50: at(0.5), p99: at(0.99), failures };
+}
+
+/** A script in another process that prints {"port": …} when ready (the simulator, or the Meta stub). */
+async function startProcess(script: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const lines = createInterface({ input: child.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+    lines.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+  });
+  return { port, child };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface Sender {
+  tenantId: string;
+  numberId: string;
+  phoneNumberId: string;
+  simToken: string;
+  key: string;
+  recipients: string[];
+}
+
+export async function benchWhatsAppSend(kind: string, opts: Options): Promise<void> {
+  const sim = await startProcess('bench/whatsapp-sim-process.ts');
+  const stub = await startProcess('bench/whatsapp-meta-stub.ts');
+  const simUrl = `http://127.0.0.1:${sim.port}`;
+  const simPool = new Pool(simUrl, { connections: 32 });
+  const { db, drop } = await cloneTestDb();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'seva-bench-send-'));
+  try {
+    const configFor = (graphUrl: string) =>
+      loadConfig({
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        MASTER_KEY: TEST_MASTER_KEY,
+        LOG_LEVEL: 'info',
+        PUBLIC_URL: 'http://127.0.0.1:1',
+        META_GRAPH_URL: graphUrl,
+        // The bench measures the send path, not the per-key limit (pacing to each number's mps stays on).
+        WA_API_KEY_RATE_PER_SECOND: '1000000',
+      });
+    const config = configFor(`${simUrl}/sandbox/graph`);
+    /** The platform on a port, its Graph client pointed at `graphUrl`. */
+    async function startPlatform(graphUrl: string) {
+      const platform = await createPlatform({ config: configFor(graphUrl), db, logger: { level: 'info', stream: sink() } });
+      await platform.jobs.start({ work: false });
+      await platform.app.listen({ host: '127.0.0.1', port: 0 });
+      const pool = new Pool(`http://127.0.0.1:${(platform.app.server.address() as AddressInfo).port}`, { connections: opts.concurrency });
+      return {
+        pool,
+        async stop() {
+          await pool.close();
+          await platform.app.close();
+          await platform.jobs.stop();
+        },
+      };
+    }
+    let platform = await startPlatform(`${simUrl}/sandbox/graph`);
+
+    // The baseline: a bare Fastify POST that writes one row, logging the same way.
+    await db.query('CREATE TABLE bench_send_baseline (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body jsonb NOT NULL)');
+    const bare = Fastify({ logger: { level: 'info', stream: sink() } });
+    bare.post('/bench', async (request) => {
+      const [row] = await db.query<{ id: number }>('INSERT INTO bench_send_baseline (body) VALUES ($1) RETURNING id', [JSON.stringify(request.body)]);
+      return { id: row!.id };
+    });
+    await bare.listen({ host: '127.0.0.1', port: 0 });
+    const barePool = new Pool(`http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`, { connections: opts.concurrency });
+
+    const simCall = async (method: 'POST' | 'PATCH', url: string, body: unknown, token?: string) => {
+      const res = await simPool.request({ method, path: url, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+
+    // Tenants with money, a simulator number each (throughput raised so pacing never binds: the
+    // bench measures the platform, not Meta's limit), a key, and people who wrote in (open windows).
+    const ring = keyringFromConfig(config);
+    const wallet = createWalletService({ db });
+    async function sender(recipients: number): Promise<Sender> {
+      const [user] = await db.query<{ id: string }>(
+        `INSERT INTO users (name, email, mobile, password_hash) VALUES ('bench', $1, $2, 'x') RETURNING id`,
+        [`bench-${randomUUID()}@example.com`, `+919${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`],
+      );
+      const tenantId = user!.id;
+      await db.tx((tx) => wallet.creditTopup(tx, { userId: tenantId, paymentId: `bench-${tenantId}`, amount: 1e12, gateway: 'bench' }));
+      const n = (await simCall('POST', '/sandbox/graph/_sim/numbers', {})) as { phone_number_id: string; waba_id: string; access_token: string; display_phone_number: string };
+      await simCall('PATCH', `/sandbox/graph/_sim/numbers/${n.phone_number_id}`, { mps: 100_000, pair_limit: 100_000, webhook_batching: 'always' });
+      const numberId = randomUUID();
+      await db.query(
+        `INSERT INTO wa_numbers (id, tenant_id, waba_id, phone_number_id, access_token_enc, display_phone_number, mps) VALUES ($1, $2, $3, $4, $5, $6, 100000)`,
+        [numberId, tenantId, n.waba_id, n.phone_number_id, sealNumberSecret(ring, numberId, 'access_token', n.access_token), n.display_phone_number],
+      );
+      const k = mintApiKey();
+      await db.query(`INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, scopes) VALUES ($1, 'bench', $2, $3, '{messages:send}')`, [tenantId, k.prefix, k.secretHash]);
+      const people = Array.from({ length: recipients }, (_, i) => `9198${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${String(i).padStart(2, '0')}`);
+      for (const from of people) await simCall('POST', '/sandbox/graph/_sim/inbound', { phone_number_id: n.phone_number_id, from, messages: [{ type: 'text', text: { body: 'Hi' } }] });
+      return { tenantId, numberId, phoneNumberId: n.phone_number_id, simToken: n.access_token, key: k.plaintext, recipients: people };
+    }
+    const busy = await sender(40);
+    const many: Sender[] = [];
+    for (let i = 0; i < 100; i++) many.push(await sender(2));
+
+    const post = async (pool: Pool, url: string, body: unknown, headers: Record<string, string> = {}): Promise<boolean> => {
+      const res = await pool.request({ method: 'POST', path: url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      await res.body.dump();
+      return res.statusCode === 200;
+    };
+    const message = (to: string, i: number) => ({ to, type: 'text', text: { body: `Your order ${i} is ready for pickup.` } });
+    const send = (s: Sender, i: number) => post(platform.pool, '/v1/messages', { from: s.numberId, ...message(s.recipients[i % s.recipients.length]!, i) }, { authorization: `Bearer ${s.key}` });
+
+    // Warm up every path (JIT, connection pools, credit leases) before measuring.
+    await measure({ ...opts, seconds: 1 }, (i) => post(barePool, '/bench', message('x', i)));
+    await measure({ ...opts, seconds: 1 }, (i) => send(many[i % many.length]!, i));
+    await measure({ ...opts, seconds: 1 }, (i) => send(busy, i));
+
+    const baseline = await measure(opts, (i) => post(barePool, '/bench', message('x', i)));
+    const direct = await measure(opts, (i) => post(simPool, `/sandbox/graph/v23.0/${busy.phoneNumberId}/messages`, { messaging_product: 'whatsapp', ...message(busy.recipients[i % busy.recipients.length]!, i) }, { authorization: `Bearer ${busy.simToken}` }));
+    const oneTenant = await measure(opts, (i) => send(busy, i));
+    const manyTenants = await measure(opts, (i) => send(many[i % many.length]!, i));
+
+    // The same sends against a Meta that does no work: what the platform itself costs.
+    await platform.stop();
+    platform = await startPlatform(`http://127.0.0.1:${stub.port}`);
+    await measure({ ...opts, seconds: 1 }, (i) => send(many[i % many.length]!, i));
+    await measure({ ...opts, seconds: 1 }, (i) => send(busy, i));
+    const stubOne = await measure(opts, (i) => send(busy, i));
+    const stubMany = await measure(opts, (i) => send(many[i % many.length]!, i));
+
+    const [logged] = await db.query<{ n: number; reserved: number }>("SELECT count(*)::int AS n, COALESCE(sum(reserved_paise), 0)::bigint AS reserved FROM wa_messages WHERE status = 'accepted'");
+    const row = (name: string, m: Measured, ratio = true) =>
+      `  ${name.padEnd(50)} ${m.rate.toFixed(0).padStart(6)} /s${ratio ? `   ratio ${(m.rate / baseline.rate).toFixed(2)}` : '            '}   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(6)} ms${m.failures ? `   (${m.failures} failed)` : ''}`;
+    console.log(`\nWhatsApp sends on ${kind} (${opts.concurrency} concurrent, ${opts.seconds}s each; simulator in another process)`);
+    console.log(row('bare Fastify POST + one INSERT (baseline)', baseline, false));
+    console.log(row('direct POST to the simulator (Meta’s side alone)', direct));
+    console.log(row('POST /v1/messages, one busy tenant', oneTenant));
+    console.log(row('POST /v1/messages, 100 tenants', manyTenants));
+    console.log(row('POST /v1/messages, one busy tenant, Meta stub', stubOne));
+    console.log(row('POST /v1/messages, 100 tenants, Meta stub', stubMany));
+    console.log(`  one busy tenant ÷ 100 tenants: ${(oneTenant.rate / manyTenants.rate).toFixed(2)} (simulator), ${(stubOne.rate / stubMany.rate).toFixed(2)} (stub)   (targets: sends ≥ 0.5 of baseline, one tenant ≥ 0.8 of many)`);
+    console.log(`  added by the platform over a direct simulator call: p50 ${(oneTenant.p50 - direct.p50).toFixed(1)} ms, p99 ${(oneTenant.p99 - direct.p99).toFixed(1)} ms; over the bare POST (stub): p50 ${(stubOne.p50 - baseline.p50).toFixed(1)} ms, p99 ${(stubOne.p99 - baseline.p99).toFixed(1)} ms`);
+    console.log(`  ${logged!.n} messages logged as accepted, ${logged!.reserved} paise reserved`);
+
+    await barePool.close();
+    await bare.close();
+    await platform.stop();
+  } finally {
+    await simPool.close();
+    await stopProcess(sim.child);
+    await stopProcess(stub.child);
+    await drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+

@@ -1,0 +1,124 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { registerUser } from '../server/src/test/harness.js';
+import { connectSimulatorNumber, deliverSimulatorWebhooks, fundWallet, settleSimulator } from '../server/src/test/whatsapp.js';
+import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
+
+/**
+ * The team inbox in phone-sized browsers against the Cloud API simulator: the owner invites an
+ * agent; a simulated customer writes "hi" and it appears in the agent's open inbox without a reload
+ * (server-sent events); the agent takes the conversation, leaves a note and answers; the reply's
+ * ticks turn to delivered and then read as WhatsApp's status webhooks arrive; the owner sees all of
+ * it live in their own browser. Webhooks and the simulator's progress are jobs, worked by the test.
+ */
+describe('WhatsApp team inbox in a real browser', () => {
+  let rig: BrowserRig;
+  before(async () => {
+    rig = await browserRig();
+  });
+  after(() => rig.close());
+
+  async function go(page: Page, link: string, url: RegExp) {
+    const menu = page.getByRole('button', { name: 'Toggle navigation' });
+    if (await menu.isVisible()) await menu.click();
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await page.waitForURL(url);
+  }
+
+  async function sim(method: 'POST' | 'PUT', url: string, payload: object) {
+    const res = await rig.t.app.inject({ method, url: `/sandbox/graph/_sim${url}`, payload });
+    assert.ok(res.statusCode < 300, `${url}: ${res.statusCode} ${res.body}`);
+  }
+
+  test('a customer writes "hi", the agent sees it live and answers; the ticks show delivered, then read', async () => {
+    const owner = await registerUser(rig.t.app, 'shop');
+    const agent = await registerUser(rig.t.app, 'agent');
+    const number = await connectSimulatorNumber(rig.t, owner.id);
+    await fundWallet(rig.t, owner.id, 10_000);
+
+    // The owner invites the agent from the team page.
+    // The owner works on a desktop (list and thread side by side), the agent on a phone (one pane at a time).
+    const ownerPage = await rig.newPage();
+    await ownerPage.setViewportSize({ width: 1280, height: 900 });
+    const ownerErrors = watchErrors(ownerPage);
+    await signIn(ownerPage, owner);
+    await go(ownerPage, 'Inbox team', /\/whatsapp\/team$/);
+    await ownerPage.getByLabel('Their email address').fill(agent.email);
+    await ownerPage.getByRole('button', { name: 'Invite', exact: true }).click();
+    await ownerPage.getByRole('list', { name: 'Team members' }).getByText(agent.email).waitFor();
+
+    // The agent opens the owner's inbox; the owner keeps theirs open too.
+    const page = await rig.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, agent);
+    await go(page, 'Team inbox', /\/whatsapp\/inbox/);
+    await page.getByRole('textbox', { name: 'Inbox' }).click();
+    await page.getByRole('option', { name: new RegExp(`^${owner.name} · agent`) }).click();
+    await page.waitForURL(new RegExp(`tenant=${owner.id}`));
+    await page.getByRole('status').getByText('Live').waitFor();
+    await page.getByText('No conversations here', { exact: false }).waitFor();
+    await go(ownerPage, 'Team inbox', /\/whatsapp\/inbox/);
+    await ownerPage.getByRole('status').getByText('Live').waitFor();
+
+    // A customer writes "hi": it appears in both open inboxes, without a reload.
+    await sim('POST', '/inbound', { phone_number_id: number.phoneNumberId, from: '919876543210', profile_name: 'Asha', messages: [{ type: 'text', text: { body: 'hi' } }] });
+    await sim('PUT', '/users/919876543210', { auto_read: false });
+    await deliverSimulatorWebhooks(rig.t);
+    const row = page.getByRole('button', { name: 'Open conversation with Asha' });
+    await row.getByText('hi', { exact: true }).waitFor();
+    await row.getByLabel('1 unread message').waitFor();
+    await ownerPage.getByRole('button', { name: 'Open conversation with Asha' }).waitFor();
+
+    // The agent opens it (one pane on a phone), takes it, notes something for the team.
+    await row.click();
+    const thread = page.getByRole('region', { name: 'Conversation with Asha' });
+    await thread.getByText('Reply window:', { exact: false }).waitFor();
+    await thread.getByRole('button', { name: 'Assign' }).click();
+    await page.getByRole('menuitem', { name: `Me (${agent.name})` }).click();
+    await thread.getByRole('button', { name: `Assigned to ${agent.name}` }).waitFor();
+    await thread.getByText('Internal note', { exact: true }).click();
+    await thread.getByLabel('Note for your team').fill('Asked about shop timings last week too.');
+    await thread.getByRole('button', { name: 'Add note' }).click();
+    await thread.getByLabel(`Note by ${agent.name}`).waitFor();
+
+    // The owner's list shows who took it, live.
+    await ownerPage.getByRole('button', { name: 'Open conversation with Asha' }).getByText(`Assigned to ${agent.name}`).waitFor();
+
+    // The agent answers.
+    await thread.getByText('Reply', { exact: true }).click();
+    await thread.getByRole('textbox', { name: 'Your reply' }).fill('Namaste Asha! We are open till 8 pm today.');
+    await thread.getByRole('button', { name: 'Send', exact: true }).click();
+    const log = thread.getByRole('log', { name: 'Messages' });
+    const reply = log.locator('[data-direction="outbound"]').filter({ hasText: 'We are open till 8 pm today.' });
+    await reply.waitFor();
+
+    // WhatsApp reports sent and delivered; later the customer reads it: the ticks follow, live.
+    await settleSimulator(rig.t);
+    await reply.getByRole('img', { name: 'Delivered' }).waitFor();
+    await sim('POST', `/numbers/${number.phoneNumberId}/conversations/919876543210/read`, {});
+    await settleSimulator(rig.t);
+    await reply.getByRole('img', { name: 'Read' }).waitFor();
+    await page.screenshot({ path: '/tmp/whatsapp-team-inbox.png', fullPage: true });
+
+    // The owner's open thread shows the same reply, read, and the agent's note.
+    await ownerPage.getByRole('button', { name: 'Open conversation with Asha' }).click();
+    const ownerThread = ownerPage.getByRole('region', { name: 'Conversation with Asha' });
+    await ownerThread.locator('[data-direction="outbound"]').getByRole('img', { name: 'Read' }).waitFor();
+    await ownerThread.getByText('Asked about shop timings last week too.').waitFor();
+    await ownerPage.getByRole('list', { name: 'Conversation list' }).waitFor();
+    await ownerPage.screenshot({ path: '/tmp/whatsapp-team-inbox-desktop.png' });
+
+    // The inbox in Hindi.
+    await page.getByRole('button', { name: 'Back to conversations' }).click();
+    await page.getByText('हिन्दी', { exact: true }).click();
+    await page.getByRole('heading', { name: 'टीम इनबॉक्स' }).waitFor();
+    await page.getByRole('button', { name: 'Asha के साथ बातचीत खोलें' }).waitFor();
+    await page.getByText('EN', { exact: true }).click();
+
+    const [sent] = await rig.t.db.query<{ source: string; sent_by: string; status: string }>("SELECT source, sent_by, status FROM wa_messages WHERE direction = 'outbound' AND tenant_id = $1", [owner.id]);
+    assert.deepEqual({ ...sent }, { source: 'inbox', sent_by: agent.id, status: 'read' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(ownerErrors, []);
+  });
+});

@@ -1,0 +1,161 @@
+import type { Queryable } from '../../../db/index.js';
+
+/**
+ * The send path's writes to wa_messages (0011). An outbound message is written `queued` with its
+ * reserve, then moves once: to `accepted` with Meta's wamid, to `failed` when Meta refused it, or it
+ * stays `queued` with a note (waiting to retry after Meta's throughput limit, or an unknown outcome
+ * that the status webhooks settle). Every move is conditional on `queued`, so a status webhook that
+ * got there first is never overwritten.
+ */
+
+export interface NewOutbound {
+  id: string;
+  tenantId: string;
+  numberId: string;
+  waId: string;
+  type: string;
+  content: unknown;
+  templateName: string | null;
+  templateLanguage: string | null;
+  category: string;
+  mediaRef: string | null;
+  contextWamid: string | null;
+  bizOpaque: string | null;
+  reservedPaise: number;
+  holdId: string | null;
+  /** Who sent it (send.service.ts SendSource): api, graph, ui, automation, inbox. */
+  source: string;
+  apiKeyId: string | null;
+  sentBy: string | null;
+}
+
+export interface OutboundRow {
+  id: string;
+  tenant_id: string;
+  number_id: string;
+  wamid: string | null;
+  wa_id: string;
+  type: string;
+  content: Record<string, unknown>;
+  template_name: string | null;
+  template_language: string | null;
+  category: string | null;
+  status: string;
+  error_code: number | null;
+  reserved_paise: number;
+  billing_state: string;
+  source: string;
+  created_at: Date;
+}
+
+/** Writes new outbound messages, `queued`, with their reserves (one statement for any number). */
+export async function insertOutbounds(q: Queryable, messages: readonly NewOutbound[]): Promise<void> {
+  if (!messages.length) return;
+  const params: unknown[] = [];
+  const rows = messages.map((m) => {
+    const values = [
+      m.id,
+      m.tenantId,
+      m.numberId,
+      m.waId,
+      m.type,
+      JSON.stringify(m.content),
+      m.templateName,
+      m.templateLanguage,
+      m.category,
+      m.mediaRef,
+      m.contextWamid,
+      m.bizOpaque,
+      m.reservedPaise,
+      m.reservedPaise > 0 ? 'reserved' : 'none',
+      m.holdId,
+      m.source,
+      m.apiKeyId,
+      m.sentBy,
+    ];
+    const first = params.length + 1;
+    params.push(...values);
+    const p = (i: number) => `$${first + i}`;
+    return `(${p(0)}::uuid, ${p(1)}::uuid, ${p(2)}::uuid, 'outbound', ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, 'queued', ${p(12)}::bigint, ${p(13)}, ${p(14)}::uuid, ${p(15)}, ${p(16)}::uuid, ${p(17)}::uuid)`;
+  });
+  await q.query(
+    `INSERT INTO wa_messages (id, tenant_id, number_id, direction, wa_id, type, content, template_name, template_language, category,
+       media_ref, context_wamid, biz_opaque_callback_data, status, reserved_paise, billing_state, hold_id, source, api_key_id, sent_by)
+     VALUES ${rows.join(', ')}`,
+    params,
+  );
+}
+
+/**
+ * Meta accepted them: records each wamid and answers which have status reports already waiting (a
+ * webhook can overtake the send's answer). Run it in a transaction after `lockWamidReports`, so a
+ * report committed meanwhile is seen here or sees this wamid (whatsapp/inbound/status-events.ts takes
+ * the same lock). A status webhook that already moved a message on (matched by its callback data)
+ * keeps its status.
+ */
+export async function markAccepted(q: Queryable, accepted: readonly { id: string; wamid: string }[]): Promise<{ id: string; wamid: string; pending: boolean }[]> {
+  if (!accepted.length) return [];
+  return q.query<{ id: string; wamid: string; pending: boolean }>(
+    `UPDATE wa_messages m SET wamid = COALESCE(m.wamid, v.wamid),
+        status = CASE WHEN m.status = 'queued' THEN 'accepted' ELSE m.status END,
+        status_at = CASE WHEN m.status = 'queued' THEN now() ELSE m.status_at END,
+        error_code = NULL, error_title = NULL, error_details = NULL
+       FROM unnest($1::uuid[], $2::text[]) AS v(id, wamid)
+      WHERE m.id = v.id
+      RETURNING m.id, v.wamid, EXISTS (SELECT 1 FROM wa_status_events e WHERE e.wamid = v.wamid AND e.applied_at IS NULL) AS pending`,
+    [accepted.map((a) => a.id), accepted.map((a) => a.wamid)],
+  );
+}
+
+/**
+ * The transaction lock status-events.ts (lockWamid) takes per wamid before it looks for the message,
+ * for several wamids in one statement, always in the same (sorted) order.
+ */
+export async function lockWamidReports(q: Queryable, wamids: readonly string[]): Promise<void> {
+  const sorted = [...new Set(wamids)].sort();
+  // A function scan over the array yields its elements in order, so the locks are taken in that order.
+  await q.query("SELECT pg_advisory_xact_lock(hashtext('wa-status:' || w)) FROM unnest($1::text[]) AS w", [sorted]);
+}
+
+/** Meta refused it (or could not be reached at all). True when this call moved it to failed. */
+export async function markFailed(q: Queryable, id: string, e: { code: number | null; title: string; details: string | null }): Promise<boolean> {
+  const n = await q.execute(
+    `UPDATE wa_messages SET status = 'failed', status_at = now(), failed_at = now(), error_code = $2, error_title = $3, error_details = $4
+      WHERE id = $1 AND status = 'queued'`,
+    [id, e.code, e.title.slice(0, 500), e.details?.slice(0, 2000) ?? null],
+  );
+  return n > 0;
+}
+
+/** Leaves it queued with a note: why it waits, or that Meta's answer never came. */
+export async function noteQueued(q: Queryable, id: string, e: { code: number | null; title: string | null; details: string }): Promise<void> {
+  await q.query(`UPDATE wa_messages SET error_code = $2, error_title = $3, error_details = $4 WHERE id = $1 AND status = 'queued'`, [
+    id,
+    e.code,
+    e.title?.slice(0, 500) ?? null,
+    e.details.slice(0, 2000),
+  ]);
+}
+
+/**
+ * Takes a message waiting for a throughput retry, once: the error code it waits on is cleared in the
+ * same statement, so a second run of the same job (pg-boss retries a crashed one) finds nothing to do
+ * and the message is never sent twice.
+ */
+export async function claimRetry(q: Queryable, id: string, codes: readonly number[]): Promise<OutboundRow | null> {
+  const rows = await q.query<OutboundRow>(
+    `UPDATE wa_messages SET error_code = NULL, error_title = NULL, error_details = 'Sending again after WhatsApp''s rate limit.'
+      WHERE id = $1 AND direction = 'outbound' AND status = 'queued' AND error_code = ANY($2::int[]) RETURNING *`,
+    [id, codes],
+  );
+  return rows[0] ?? null;
+}
+
+/** Outbound messages still queued long after the send: no answer and no status ever came. */
+export async function staleQueued(q: Queryable, olderThanHours: number, limit: number): Promise<{ id: string }[]> {
+  return q.query<{ id: string }>(
+    `SELECT id FROM wa_messages WHERE status = 'queued' AND direction = 'outbound'
+      AND created_at < now() - make_interval(hours => $1) ORDER BY created_at LIMIT $2`,
+    [olderThanHours, limit],
+  );
+}
