@@ -109,6 +109,18 @@ describe('WhatsApp team inbox in a real browser', () => {
     await ownerPage.getByRole('list', { name: 'Conversation list' }).waitFor();
     await ownerPage.screenshot({ path: '/tmp/whatsapp-team-inbox-desktop.png' });
 
+    // A day later the window has closed: the reply box turns into a template picker by itself.
+    await rig.t.db.query("UPDATE wa_service_windows SET last_inbound_at = now() - interval '25 hours' WHERE number_id = $1", [number.id]);
+    await rig.t.db.query("UPDATE wa_contacts SET opted_in_at = now() WHERE tenant_id = $1 AND wa_id = '919876543210'", [owner.id]);
+    await rig.t.platform.services.whatsappTemplates.sync.syncWaba(owner.id, number.wabaId);
+    await page.reload();
+    await thread.getByText('Window closed: templates only').waitFor();
+    await thread.getByRole('textbox', { name: 'Your reply' }).waitFor({ state: 'detached' });
+    await thread.getByRole('textbox', { name: 'Template' }).click();
+    await page.getByRole('option', { name: 'hello_world (en_US)' }).click();
+    await thread.getByRole('button', { name: 'Send template' }).click();
+    await log.getByText('Template hello_world').waitFor();
+
     // The inbox in Hindi.
     await page.getByRole('button', { name: 'Back to conversations' }).click();
     await page.getByText('हिन्दी', { exact: true }).click();
@@ -116,8 +128,18 @@ describe('WhatsApp team inbox in a real browser', () => {
     await page.getByRole('button', { name: 'Asha के साथ बातचीत खोलें' }).waitFor();
     await page.getByText('EN', { exact: true }).click();
 
-    const [sent] = await rig.t.db.query<{ source: string; sent_by: string; status: string }>("SELECT source, sent_by, status FROM wa_messages WHERE direction = 'outbound' AND tenant_id = $1", [owner.id]);
-    assert.deepEqual({ ...sent }, { source: 'inbox', sent_by: agent.id, status: 'read' });
+    const sent = await rig.t.db.query<{ type: string; source: string; sent_by: string; status: string }>(
+      "SELECT type, source, sent_by, status FROM wa_messages WHERE direction = 'outbound' AND tenant_id = $1 ORDER BY created_at",
+      [owner.id],
+    );
+    assert.deepEqual(
+      sent.map((m) => [m.type, m.source, m.sent_by]),
+      [
+        ['text', 'inbox', agent.id],
+        ['template', 'inbox', agent.id],
+      ],
+    );
+    assert.equal(sent[0]!.status, 'read');
     assert.deepEqual(errors, []);
     assert.deepEqual(ownerErrors, []);
   });

@@ -25,7 +25,8 @@ function cli(args: string[], env: Record<string, string>) {
 }
 
 describe('the seva CLI on the embedded database', { skip: process.env.TEST_DB === 'postgres' ? 'embedded-database behaviour' : false }, () => {
-  test('start prints the URL and first admin, holds the data-folder lock, and stops cleanly on SIGTERM', async () => {
+  // A fresh embedded database is created and migrated first: on a busy machine that takes minutes.
+  test('start prints the URL and first admin, holds the data-folder lock, and stops cleanly on SIGTERM', { timeout: 360_000 }, async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'seva-cli-'));
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', DATABASE_URL: '' };
@@ -34,8 +35,9 @@ describe('the seva CLI on the embedded database', { skip: process.env.TEST_DB ==
       let out = '';
       server.stdout.on('data', (d: Buffer) => (out += d.toString()));
       server.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
-      for (let i = 0; i < 600 && !out.includes('password:'); i++) await new Promise((r) => setTimeout(r, 100));
+      let running = true;
+      const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => ((running = false), resolve(code))));
+      for (let i = 0; i < 2400 && running && !out.includes('password:'); i++) await new Promise((r) => setTimeout(r, 100));
       assert.match(out, new RegExp(`running at http://localhost:${port}`));
       const password = /password:\s+(\S+)/.exec(out)?.[1];
       assert.ok(password, out);

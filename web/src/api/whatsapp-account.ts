@@ -56,6 +56,8 @@ export const SCOPES = [
   'contacts:write',
   'templates:read',
   'templates:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -382,13 +382,15 @@ export function createMetaSandbox(deps: {
       const user = (await repo.findUser(tx, m.wa_id)) ?? repo.defaultUser(m.wa_id);
       const conv = await repo.findConversation(tx, n.id, m.wa_id);
       const now = Date.now();
-      const ts = (offset: number) => String(Math.floor(now / 1000) + offset);
+      // Never in the future: a person reading the chat (readByUser, stamped now) must not appear to read
+      // before the delivery. Reports of one second are ordered by their rank.
+      const stamp = String(Math.floor(now / 1000));
       const base = { id: m.id, recipientId: m.wa_id, bizOpaque: m.biz_opaque_callback_data };
 
       const failure = await asyncFailure(tx, m, n, user, conv);
       if (failure) {
         await repo.setMessageStatus(tx, m.id, 'failed', failure.code);
-        await queueStatuses(tx, n, [statusObject({ ...base, status: 'failed', timestamp: ts(0), errors: [webhookError(failure.code, failure.details)] })], false);
+        await queueStatuses(tx, n, [statusObject({ ...base, status: 'failed', timestamp: stamp, errors: [webhookError(failure.code, failure.details)] })], false);
         return;
       }
       const category = m.category ?? 'service';
@@ -399,10 +401,10 @@ export function createMetaSandbox(deps: {
           ? { id: conversationId(n.id, m.wa_id, category, dayStart), expiration_timestamp: String(dayStart + 86_400), origin: { type: category } }
           : undefined;
       const statuses = [
-        statusObject({ ...base, status: 'sent', timestamp: ts(0), ...(conversation ? { conversation } : {}), pricing }),
-        statusObject({ ...base, status: 'delivered', timestamp: ts(1), pricing }),
+        statusObject({ ...base, status: 'sent', timestamp: stamp, ...(conversation ? { conversation } : {}), pricing }),
+        statusObject({ ...base, status: 'delivered', timestamp: stamp, pricing }),
       ];
-      if (user.auto_read) statuses.push(statusObject({ ...base, status: 'read', timestamp: ts(2) }));
+      if (user.auto_read) statuses.push(statusObject({ ...base, status: 'read', timestamp: stamp }));
       await repo.setMessageStatus(tx, m.id, user.auto_read ? 'read' : 'delivered');
       await queueStatuses(tx, n, statuses, batched(n, m.id));
     });

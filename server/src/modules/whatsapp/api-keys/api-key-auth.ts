@@ -6,7 +6,7 @@ import { safeEqual, sha256 } from '../../../platform/crypto.js';
 import { AppError, forbidden, unauthorized } from '../../../platform/errors.js';
 
 /** What a key may do. A key holds one or more; routes name the one they need. */
-export const SCOPES = ['messages:send', 'messages:read', 'media:write', 'media:read', 'contacts:read', 'contacts:write', 'templates:read', 'templates:write'] as const;
+export const SCOPES = ['messages:send', 'messages:read', 'media:write', 'media:read', 'contacts:read', 'contacts:write', 'templates:read', 'templates:write', 'webhooks:read', 'webhooks:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** The caller of a /v1 or /graph request, once its key checked out. */

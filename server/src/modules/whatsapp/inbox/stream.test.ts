@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import { createPlatform } from '../../../app.js';
 import { Client, json, signedInClient, testPlatform, type TestPlatform } from '../../../test/harness.js';
 import { settleSimulator } from '../../../test/whatsapp.js';
 import { inboxTenant, invite, writeIn } from './inbox-test-kit.js';
@@ -143,6 +144,30 @@ describe('WhatsApp team inbox: live updates (server-sent events)', () => {
     await untilStatus('read');
     await live.cancel();
     await ownerLive.cancel();
+  });
+
+  test('a change made through another instance on the same database reaches this instance’s streams', async () => {
+    const owner = await inboxTenant(t);
+    const tenant = owner.person.id;
+    await writeIn(t, owner.number, '919822223333', 'hello');
+    const live = await stream(owner.client, tenant);
+    // A second API instance: its own app and its own (empty) set of streams, the same database.
+    const other = await createPlatform({ config: t.config, db: t.db, logger: false });
+    await other.app.ready();
+    try {
+      const elsewhere = new Client(other.app);
+      for (const [k, v] of owner.client.cookies) elsewhere.cookies.set(k, v);
+      elsewhere.csrf = owner.client.csrf;
+      const conversation = json<{ items: { id: string }[] }>(await elsewhere.get(`/api/whatsapp/inbox/conversations?tenantId=${tenant}`)).items[0]!;
+      const res = await elsewhere.post(`/api/whatsapp/inbox/conversations/${conversation.id}/notes`, { body: 'Written on the other instance.' });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(other.services.whatsappTeamInbox.hub.size, 0, 'the other instance has no streams of its own');
+      const note = (await live.until('note')).data.note as { body: string };
+      assert.equal(note.body, 'Written on the other instance.');
+    } finally {
+      await live.cancel();
+      await other.app.close();
+    }
   });
 
   test('nobody else can open the stream; another tenant’s changes never reach it', async () => {

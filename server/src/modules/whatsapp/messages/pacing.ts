@@ -57,19 +57,18 @@ export function createSharedWindows(q: Queryable) {
     by: number;
   }
   const group = new GroupCommit<Hit, { hits: number; resetInSeconds: number }>(async (items) => {
-    // One statement may change a row once: a key twice in a batch goes to a second statement.
-    const first: Hit[] = [];
-    const later: Hit[] = [];
-    const seen = new Set<string>();
+    // One statement may change a row once: a key that comes again goes to the next statement.
+    const parts: { hits: Hit[]; keys: Set<string> }[] = [];
     for (const h of items) {
-      (seen.has(h.key) ? later : first).push(h);
-      seen.add(h.key);
+      let part = parts.find((p) => !p.keys.has(h.key));
+      if (!part) parts.push((part = { hits: [], keys: new Set() }));
+      part.hits.push(h);
+      part.keys.add(h.key);
     }
     const nowMs = Date.now();
     const starts = new Map<Hit, Date>(items.map((h) => [h, new Date(Math.floor(nowMs / (h.windowSeconds * 1000)) * h.windowSeconds * 1000)]));
     const totals = new Map<Hit, number>();
-    for (const part of [first, later]) {
-      if (!part.length) continue;
+    for (const { hits: part } of parts) {
       const rows = await q.query<{ key: string; hits: number }>(
         `INSERT INTO rate_limit_buckets (key, window_start, hits)
          SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::int[])

@@ -78,4 +78,26 @@ describe('rate limits', () => {
     const [row] = await t.db.query<{ hits: number }>("SELECT hits FROM rate_limit_buckets WHERE key = 'test:a'");
     assert.equal(row!.hits, 9);
   });
+
+  test('Meta’s own 130429 beyond the client’s retries: Meta’s 429 on /graph (message failed, reserve returned), 202 queued on /v1', async () => {
+    // The platform would pace at 1,000 a second; the simulator allows this number 1 a second.
+    const c: Connected = await s.connect(await s.tenant(), { mps: 1000, sim: { mps: 1 } });
+    await s.openWindow(c, '16505551003');
+    const keys = await Promise.all(Array.from({ length: 4 }, () => s.apiKey(c.tenantId)));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? s.v1(keys[i % 4]!, text(c.number.id, '16505551003')) : s.graph(keys[i % 4]!, c.sim.phone_number_id, graphText('16505551003')))),
+    );
+    const graphRefused = answers.filter((a, i) => i % 2 === 0 && a.statusCode === 429);
+    const v1Queued = answers.filter((a, i) => i % 2 === 1 && a.statusCode === 202);
+    assert.ok(answers.every((a) => [200, 202, 429].includes(a.statusCode)), answers.map((a) => `${a.statusCode} ${a.body}`).join('\n'));
+    assert.ok(graphRefused.length + v1Queued.length >= 1, 'ten sends at one a second outlast four tries each');
+    for (const r of graphRefused) {
+      assert.equal(codeOf(r), 130429);
+      assert.ok(Number(r.headers['retry-after']) >= 1);
+    }
+    for (const r of v1Queued) assert.equal((r.json() as { status: string }).status, 'queued');
+    const rows = await t.db.query<{ status: string; error_code: number | null; billing_state: string; source: string }>('SELECT status, error_code, billing_state, source FROM wa_messages WHERE tenant_id = $1', [c.tenantId]);
+    assert.equal(rows.filter((r) => r.source === 'graph' && r.status === 'failed' && r.error_code === 130429 && r.billing_state === 'released').length, graphRefused.length);
+    assert.equal(rows.filter((r) => r.source === 'api' && r.status === 'queued' && r.error_code === 130429 && r.billing_state === 'reserved').length, v1Queued.length);
+  });
 });

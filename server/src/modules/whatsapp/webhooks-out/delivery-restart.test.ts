@@ -128,7 +128,8 @@ describe('webhook delivery across a killed platform and a flaky receiver', () =>
 
     // A platform working jobs in its own process: it loads now and opens the database when told.
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./restart-child.ts', import.meta.url)), JSON.stringify(SETTINGS)], {
-      env: { ...process.env, ...env },
+      // Only the database chosen above: a DATABASE_URL of the test run itself must not leak into a PGlite run.
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DATABASE_URL')), ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let childOut = '';

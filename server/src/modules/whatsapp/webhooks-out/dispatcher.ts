@@ -61,11 +61,19 @@ export function createDispatcher(deps: DispatcherDeps) {
   };
   const nextWake = (timeoutMs?: number) =>
     new Promise<void>((resolve) => {
-      const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, timeoutMs);
-      waiters.push(() => {
+      const waiter = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      // A poll that times out takes its waiter back, so an idle worker does not pile them up.
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              waiters = waiters.filter((w) => w !== waiter);
+              resolve();
+            }, timeoutMs);
+      waiters.push(waiter);
     });
 
   function secret(d: ClaimedDelivery, enc: string): string {

@@ -12,6 +12,7 @@ await new Promise<void>((resolve) => process.stdin.once('data', () => resolve())
 process.stdin.pause();
 const config = loadConfig(process.env);
 const db = await openDatabase(config);
-const platform = await createPlatform({ config, db, logger: false, webhooksOut: { settings } });
+// Warnings and errors go to stderr, which the test shows when the process does not deliver.
+const platform = await createPlatform({ config, db, logger: { level: 'warn', stream: process.stderr }, webhooksOut: { settings } });
 await platform.jobs.start({ work: true });
 process.stdout.write('working\n');
