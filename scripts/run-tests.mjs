@@ -26,8 +26,10 @@ function run(cmd, args, env) {
 
 const serverTests = findTests(path.join(root, 'server'));
 const e2eTests = findTests(path.join(root, 'e2e'));
+// The timeout also bounds each whole test file (its own process): the WhatsApp and KYC files take minutes
+// on a busy 2-core machine. It stops a hang; it is not a speed check.
 const nodeTest = (files, env) =>
-  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files], env);
+  run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], env);
 
 if (!dbOnly) {
   console.log(`\n== ${serverTests.length} test files on PGlite ==`);
