@@ -1,5 +1,5 @@
 /** Service applications: types and requests (server: server/src/modules/applications). */
-import { ApiError, NETWORK_ERROR, api, getCsrfToken } from './client';
+import { api, uploadWithProgress } from './client';
 import type { Bilingual, Fees, ServiceForm } from './services';
 
 export const APPLICATION_STATES = ['draft', 'submitted', 'in_progress', 'needs_info', 'completed', 'rejected', 'cancelled'] as const;
@@ -141,41 +141,7 @@ export const staffApplicationsApi = {
   removeOutput: (id: string, documentId: string) => api.del(staffPath(id, `/outputs/${encodeURIComponent(documentId)}`)),
 };
 
-/**
- * Uploads one file as multipart/form-data with upload progress (fetch cannot report it), sending the
- * CSRF token like every other change. Refusals come back as ApiError with the server's code.
- */
-function uploadFile(url: string, file: File, onProgress: (fraction: number) => void): Promise<ApplicationDocument> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    xhr.setRequestHeader('Accept', 'application/json');
-    const csrf = getCsrfToken();
-    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR, 'Could not reach the server. Check your connection and try again.'));
-    xhr.onload = () => {
-      let body: { document?: ApplicationDocument; error?: { code?: string; message?: string; requestId?: string } } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // not JSON (a proxy error page)
-      }
-      if (xhr.status === 201 && body.document) resolve(body.document);
-      else
-        reject(
-          new ApiError(xhr.status, body.error?.code ?? `http_${xhr.status}`, body.error?.message ?? xhr.statusText, {
-            ...(body.error?.requestId ? { requestId: body.error.requestId } : {}),
-          }),
-        );
-    };
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
-  });
-}
+const uploadFile = (url: string, file: File, onProgress: (fraction: number) => void) => uploadWithProgress<ApplicationDocument>(url, file, 'document', onProgress);
 
 export const uploadApplicationDocument = (id: string, key: string, file: File, onProgress: (fraction: number) => void) =>
   uploadFile(path(id, `/documents/${encodeURIComponent(key)}`), file, onProgress);

@@ -162,3 +162,40 @@ export const api = {
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   del: <T = void>(path: string) => request<T>('DELETE', path),
 };
+
+/**
+ * Uploads one file as multipart/form-data (field `file`) with upload progress, which fetch cannot
+ * report, sending the CSRF token like every other change. A 201 answer resolves with its `field`
+ * member; refusals come back as ApiError with the server's code.
+ */
+export function uploadWithProgress<T>(url: string, file: File, field: string, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Accept', 'application/json');
+    const csrf = getCsrfToken();
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR, 'Could not reach the server. Check your connection and try again.'));
+    xhr.onload = () => {
+      let body: Record<string, unknown> & { error?: { code?: string; message?: string; requestId?: string } } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        // not JSON (a proxy error page)
+      }
+      if (xhr.status === 201 && body[field]) resolve(body[field] as T);
+      else
+        reject(
+          new ApiError(xhr.status, body.error?.code ?? `http_${xhr.status}`, body.error?.message ?? xhr.statusText, {
+            ...(body.error?.requestId ? { requestId: body.error.requestId } : {}),
+          }),
+        );
+    };
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}

@@ -1,4 +1,4 @@
-import { ApiError, NETWORK_ERROR, api, getCsrfToken } from './client';
+import { api, uploadWithProgress } from './client';
 
 /** KYC: the customer's own record, uploads, and the operators' review queue. */
 
@@ -93,38 +93,5 @@ export const staffKycApi = {
     api.post<{ profile: KycProfile; documents: KycDocument[] }>(`/api/staff/kyc/${encodeURIComponent(userId)}/reject`, { reason }),
 };
 
-/**
- * Uploads one document as multipart/form-data with upload progress (fetch cannot report it), sending
- * the CSRF token like every other change. Rejections come back as ApiError with the server's code.
- */
-export function uploadKycDocument(kind: DocumentKind, file: File, onProgress: (fraction: number) => void): Promise<KycDocument> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/kyc/documents/${kind}`);
-    xhr.setRequestHeader('Accept', 'application/json');
-    const csrf = getCsrfToken();
-    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR, 'Could not reach the server. Check your connection and try again.'));
-    xhr.onload = () => {
-      let body: { document?: KycDocument; error?: { code?: string; message?: string; requestId?: string } } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // not JSON (a proxy error page)
-      }
-      if (xhr.status === 201 && body.document) resolve(body.document);
-      else
-        reject(
-          new ApiError(xhr.status, body.error?.code ?? `http_${xhr.status}`, body.error?.message ?? xhr.statusText, {
-            ...(body.error?.requestId ? { requestId: body.error.requestId } : {}),
-          }),
-        );
-    };
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
-  });
-}
+export const uploadKycDocument = (kind: DocumentKind, file: File, onProgress: (fraction: number) => void) =>
+  uploadWithProgress<KycDocument>(`/api/kyc/documents/${kind}`, file, 'document', onProgress);

@@ -1,5 +1,5 @@
 /** Support tickets and the grievance officer (server: server/src/modules/support). */
-import { ApiError, NETWORK_ERROR, api, getCsrfToken } from './client';
+import { api, uploadWithProgress } from './client';
 
 export const TICKET_STATES = ['open', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
@@ -140,38 +140,6 @@ export const staffSupportApi = {
   update: (ticketId: string, changes: { priority?: Priority; assigneeId?: string | null }) => api.patch<StaffTicket>(`/api/staff/support/tickets/${id(ticketId)}`, changes),
 };
 
-/**
- * Uploads one file for a ticket message as multipart/form-data with progress (fetch cannot report
- * it), sending the CSRF token like every other change. The returned id goes with the message.
- */
-export function uploadSupportAttachment(file: File, onProgress: (fraction: number) => void): Promise<Attachment> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/support/attachments');
-    xhr.setRequestHeader('Accept', 'application/json');
-    const csrf = getCsrfToken();
-    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR, 'Could not reach the server. Check your connection and try again.'));
-    xhr.onload = () => {
-      let body: { attachment?: Attachment; error?: { code?: string; message?: string; requestId?: string } } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // not JSON (a proxy error page)
-      }
-      if (xhr.status === 201 && body.attachment) resolve(body.attachment);
-      else
-        reject(
-          new ApiError(xhr.status, body.error?.code ?? `http_${xhr.status}`, body.error?.message ?? xhr.statusText, {
-            ...(body.error?.requestId ? { requestId: body.error.requestId } : {}),
-          }),
-        );
-    };
-    const form = new FormData();
-    form.append('file', file);
-    xhr.send(form);
-  });
-}
+/** Uploads one file for a ticket message; the returned id goes with the message. */
+export const uploadSupportAttachment = (file: File, onProgress: (fraction: number) => void) =>
+  uploadWithProgress<Attachment>('/api/support/attachments', file, 'attachment', onProgress);
