@@ -66,6 +66,27 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Follows a link of the main menu (behind its toggle on a phone) and waits for the page it leads to. */
+export async function openFromMenu(page: Page, link: string, url: RegExp): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Toggle navigation' });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole('link', { name: link, exact: true }).click();
+  await page.waitForURL(url);
+}
+
+/** A new browser (phone-sized unless a viewport is given) signed in as the person, with its errors watched. */
+export async function signedInPage(
+  rig: BrowserRig,
+  person: { email: string; password: string; name: string },
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await rig.newPage();
+  if (opts.viewport) await page.setViewportSize(opts.viewport);
+  const errors = watchErrors(page);
+  await signIn(page, person);
+  return { page, errors };
+}
+
 /** Signs in through the login form and waits for the dashboard to greet the person. */
 export async function signIn(page: Page, person: { email: string; password: string; name: string }): Promise<void> {
   await page.goto('/login');

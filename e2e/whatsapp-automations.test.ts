@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { registerUser } from '../server/src/test/harness.js';
-import { connectSimulatorNumber, deliverSimulatorWebhooks, fundWallet } from '../server/src/test/whatsapp.js';
+import { deliverSimulatorWebhooks } from '../server/src/test/whatsapp.js';
 import { AUTOMATION_JOB } from '../server/src/modules/whatsapp/automations/automation-runner.js';
-import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
+import { browserRig, openFromMenu, signedInPage, type BrowserRig } from './browser.js';
+import { businessWithSimulatorNumber, phoneMessages, sendFromPhone, startPhoneChat, switchOnWelcome } from './whatsapp.js';
 
 /**
  * Automations in a phone-sized browser, against the Cloud API simulator: the customer writes a
@@ -19,30 +18,12 @@ describe('WhatsApp automations in a real browser', () => {
   });
   after(() => rig.close());
 
-  async function go(page: Page, link: string, url: RegExp) {
-    const menu = page.getByRole('button', { name: 'Toggle navigation' });
-    if (await menu.isVisible()) await menu.click();
-    await page.getByRole('link', { name: link, exact: true }).click();
-    await page.waitForURL(url);
-  }
-
   test('welcome, keyword rules, reorder, test a message, and the welcome arriving on the phone', async () => {
-    const person = await registerUser(rig.t.app, 'auto');
-    await connectSimulatorNumber(rig.t, person.id);
-    await fundWallet(rig.t, person.id, 10_000);
-    const page = await rig.newPage();
-    const errors = watchErrors(page);
-    await signIn(page, person);
-
-    await go(page, 'Automations', /\/whatsapp\/automations/);
-    await page.getByRole('heading', { name: 'Automations' }).waitFor();
+    const { person } = await businessWithSimulatorNumber(rig, 'auto');
+    const { page, errors } = await signedInPage(rig, person);
 
     // The welcome message.
-    const welcome = page.getByRole('region', { name: 'Welcome message' });
-    await welcome.getByRole('textbox', { name: 'Message', exact: true }).fill('Namaste! Welcome to Sharma Stores. Reply PRICE for our prices.');
-    await welcome.getByRole('switch', { name: 'Switch Welcome message on or off' }).check({ force: true });
-    await welcome.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Saved.').first().waitFor();
+    await switchOnWelcome(page, 'Namaste! Welcome to Sharma Stores. Reply PRICE for our prices.');
 
     // Two keyword rules; the second is moved to the top.
     await page.getByRole('tab', { name: /Keyword rules/ }).click();
@@ -97,21 +78,14 @@ describe('WhatsApp automations in a real browser', () => {
     await page.screenshot({ path: '/tmp/whatsapp-automations.png', fullPage: true });
 
     // A new person says hi on the simulated phone and gets the welcome.
-    await go(page, 'Be the phone', /\/whatsapp\/phone$/);
-    const newChat = page.getByRole('form', { name: 'New chat' });
-    await newChat.getByLabel('The person’s number').fill('98765 12345');
-    await newChat.getByLabel('Their WhatsApp name').fill('Ravi');
-    await newChat.getByRole('button', { name: 'Start chat' }).click();
-    await page.getByRole('textbox', { name: 'Message as this person' }).fill('hi');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    const chat = page.getByRole('log', { name: 'Messages' });
-    await chat.getByText('hi', { exact: true }).waitFor();
+    await startPhoneChat(page, { number: '98765 12345', name: 'Ravi' });
+    await sendFromPhone(page, 'hi');
     await deliverSimulatorWebhooks(rig.t);
     assert.equal(await rig.t.platform.jobs.runPending(AUTOMATION_JOB, 100), 1);
-    await chat.getByText('Namaste! Welcome to Sharma Stores.', { exact: false }).waitFor();
+    await phoneMessages(page).getByText('Namaste! Welcome to Sharma Stores.', { exact: false }).waitFor();
 
     // The run is listed under recent activity; the page works in Hindi.
-    await go(page, 'Automations', /\/whatsapp\/automations/);
+    await openFromMenu(page, 'Automations', /\/whatsapp\/automations/);
     await page.getByRole('tab', { name: 'Recent activity' }).click();
     await page.getByText('Welcome message', { exact: true }).first().waitFor();
     await page.getByText('Done', { exact: true }).first().waitFor();

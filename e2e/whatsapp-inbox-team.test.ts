@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { registerUser } from '../server/src/test/harness.js';
-import { connectSimulatorNumber, deliverSimulatorWebhooks, fundWallet, settleSimulator } from '../server/src/test/whatsapp.js';
-import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
+import { deliverSimulatorWebhooks, settleSimulator } from '../server/src/test/whatsapp.js';
+import { browserRig, signedInPage, type BrowserRig } from './browser.js';
+import { businessWithSimulatorNumber, callSimulator, inviteToTeam, openTeamInbox } from './whatsapp.js';
 
 /**
  * The team inbox in phone-sized browsers against the Cloud API simulator: the owner invites an
@@ -19,51 +19,24 @@ describe('WhatsApp team inbox in a real browser', () => {
   });
   after(() => rig.close());
 
-  async function go(page: Page, link: string, url: RegExp) {
-    const menu = page.getByRole('button', { name: 'Toggle navigation' });
-    if (await menu.isVisible()) await menu.click();
-    await page.getByRole('link', { name: link, exact: true }).click();
-    await page.waitForURL(url);
-  }
-
-  async function sim(method: 'POST' | 'PUT', url: string, payload: object) {
-    const res = await rig.t.app.inject({ method, url: `/sandbox/graph/_sim${url}`, payload });
-    assert.ok(res.statusCode < 300, `${url}: ${res.statusCode} ${res.body}`);
-  }
-
   test('a customer writes "hi", the agent sees it live and answers; the ticks show delivered, then read', async () => {
-    const owner = await registerUser(rig.t.app, 'shop');
+    const { person: owner, number } = await businessWithSimulatorNumber(rig, 'shop');
     const agent = await registerUser(rig.t.app, 'agent');
-    const number = await connectSimulatorNumber(rig.t, owner.id);
-    await fundWallet(rig.t, owner.id, 10_000);
 
     // The owner invites the agent from the team page.
     // The owner works on a desktop (list and thread side by side), the agent on a phone (one pane at a time).
-    const ownerPage = await rig.newPage();
-    await ownerPage.setViewportSize({ width: 1280, height: 900 });
-    const ownerErrors = watchErrors(ownerPage);
-    await signIn(ownerPage, owner);
-    await go(ownerPage, 'Inbox team', /\/whatsapp\/team$/);
-    await ownerPage.getByLabel('Their email address').fill(agent.email);
-    await ownerPage.getByRole('button', { name: 'Invite', exact: true }).click();
-    await ownerPage.getByRole('list', { name: 'Team members' }).getByText(agent.email).waitFor();
+    const { page: ownerPage, errors: ownerErrors } = await signedInPage(rig, owner, { viewport: { width: 1280, height: 900 } });
+    await inviteToTeam(ownerPage, agent.email);
 
     // The agent opens the owner's inbox; the owner keeps theirs open too.
-    const page = await rig.newPage();
-    const errors = watchErrors(page);
-    await signIn(page, agent);
-    await go(page, 'Team inbox', /\/whatsapp\/inbox/);
-    await page.getByRole('textbox', { name: 'Inbox' }).click();
-    await page.getByRole('option', { name: new RegExp(`^${owner.name} · agent`) }).click();
-    await page.waitForURL(new RegExp(`tenant=${owner.id}`));
-    await page.getByRole('status').getByText('Live').waitFor();
+    const { page, errors } = await signedInPage(rig, agent);
+    await openTeamInbox(page, owner);
     await page.getByText('No conversations here', { exact: false }).waitFor();
-    await go(ownerPage, 'Team inbox', /\/whatsapp\/inbox/);
-    await ownerPage.getByRole('status').getByText('Live').waitFor();
+    await openTeamInbox(ownerPage);
 
     // A customer writes "hi": it appears in both open inboxes, without a reload.
-    await sim('POST', '/inbound', { phone_number_id: number.phoneNumberId, from: '919876543210', profile_name: 'Asha', messages: [{ type: 'text', text: { body: 'hi' } }] });
-    await sim('PUT', '/users/919876543210', { auto_read: false });
+    await callSimulator(rig.t, 'POST', '/inbound', { phone_number_id: number.phoneNumberId, from: '919876543210', profile_name: 'Asha', messages: [{ type: 'text', text: { body: 'hi' } }] });
+    await callSimulator(rig.t, 'PUT', '/users/919876543210', { auto_read: false });
     await deliverSimulatorWebhooks(rig.t);
     const row = page.getByRole('button', { name: 'Open conversation with Asha' });
     await row.getByText('hi', { exact: true }).waitFor();
@@ -96,7 +69,7 @@ describe('WhatsApp team inbox in a real browser', () => {
     // WhatsApp reports sent and delivered; later the customer reads it: the ticks follow, live.
     await settleSimulator(rig.t);
     await reply.getByRole('img', { name: 'Delivered' }).waitFor();
-    await sim('POST', `/numbers/${number.phoneNumberId}/conversations/919876543210/read`, {});
+    await callSimulator(rig.t, 'POST', `/numbers/${number.phoneNumberId}/conversations/919876543210/read`, {});
     await settleSimulator(rig.t);
     await reply.getByRole('img', { name: 'Read' }).waitFor();
     await page.screenshot({ path: '/tmp/whatsapp-team-inbox.png', fullPage: true });

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import { registerUser } from '../server/src/test/harness.js';
-import { apiKeyFor, connectSimulatorNumber, deliverSimulatorWebhooks, fundWallet, settleSimulator } from '../server/src/test/whatsapp.js';
-import { browserRig, signIn, watchErrors, type BrowserRig } from './browser.js';
+import { apiKeyFor, deliverSimulatorWebhooks, settleSimulator } from '../server/src/test/whatsapp.js';
+import { browserRig, openFromMenu, signedInPage, type BrowserRig } from './browser.js';
+import { businessWithSimulatorNumber, phoneMessages, sendFromPhone, startPhoneChat } from './whatsapp.js';
 
 /**
  * The receiving side in a phone-sized browser, against the Cloud API simulator: a person writes in
@@ -18,32 +17,14 @@ describe('WhatsApp inbox in a real browser', () => {
   });
   after(() => rig.close());
 
-  async function go(page: Page, link: string, url: RegExp) {
-    const menu = page.getByRole('button', { name: 'Toggle navigation' });
-    if (await menu.isVisible()) await menu.click();
-    await page.getByRole('link', { name: link, exact: true }).click();
-    await page.waitForURL(url);
-  }
-
   test('"be the phone" replies arrive as webhooks; the log shows them with their timeline; consent is recorded', async () => {
-    const person = await registerUser(rig.t.app, 'inbox');
-    const number = await connectSimulatorNumber(rig.t, person.id);
-    await fundWallet(rig.t, person.id, 10_000);
+    const { person, number } = await businessWithSimulatorNumber(rig, 'inbox');
     const key = await apiKeyFor(rig.t, person.id, ['messages:send']);
-
-    const page = await rig.newPage();
-    const errors = watchErrors(page);
-    await signIn(page, person);
+    const { page, errors } = await signedInPage(rig, person);
 
     // The person writes first, through the simulated phone.
-    await go(page, 'Be the phone', /\/whatsapp\/phone$/);
-    const newChat = page.getByRole('form', { name: 'New chat' });
-    await newChat.getByLabel('The person’s number').fill('98765 43210');
-    await newChat.getByLabel('Their WhatsApp name').fill('Asha');
-    await newChat.getByRole('button', { name: 'Start chat' }).click();
-    await page.getByRole('textbox', { name: 'Message as this person' }).fill('Namaste, is the shop open today?');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByRole('log', { name: 'Messages' }).getByText('Namaste, is the shop open today?').waitFor();
+    await startPhoneChat(page, { number: '98765 43210', name: 'Asha' });
+    await sendFromPhone(page, 'Namaste, is the shop open today?');
     await deliverSimulatorWebhooks(rig.t);
 
     // The business answers with two reply buttons (through its API, inside the window just opened).
@@ -62,7 +43,7 @@ describe('WhatsApp inbox in a real browser', () => {
     await settleSimulator(rig.t);
 
     // The phone shows it (the chat refreshes by itself); the person taps a button.
-    const chat = page.getByRole('log', { name: 'Messages' });
+    const chat = phoneMessages(page);
     await chat.getByText('Shall we keep your order ready?', { exact: false }).waitFor();
     await chat.getByRole('button', { name: 'Yes please' }).click();
     await chat.getByLabel('Sent by the person').getByText('Yes please', { exact: true }).waitFor();
@@ -70,7 +51,7 @@ describe('WhatsApp inbox in a real browser', () => {
     await deliverSimulatorWebhooks(rig.t);
 
     // The message log: both directions, newest first.
-    await go(page, 'Message log', /\/whatsapp\/messages$/);
+    await openFromMenu(page, 'Message log', /\/whatsapp\/messages$/);
     const tap = page.getByRole('link', { name: /Open the message with Asha/ }).filter({ hasText: 'Yes please' });
     await tap.waitFor();
     await page.getByRole('link').filter({ hasText: 'Namaste, is the shop open today?' }).waitFor();
@@ -97,7 +78,7 @@ describe('WhatsApp inbox in a real browser', () => {
     await page.screenshot({ path: '/tmp/whatsapp-message.png', fullPage: true });
 
     // The person is a contact now, with their WhatsApp name; the business records their opt-in.
-    await go(page, 'Contacts', /\/whatsapp\/contacts$/);
+    await openFromMenu(page, 'Contacts', /\/whatsapp\/contacts$/);
     await page.getByRole('link', { name: 'Open Asha' }).click();
     const consent = page.getByRole('region', { name: 'Consent', exact: true });
     await consent.getByText('No opt-in', { exact: true }).waitFor();
@@ -111,18 +92,16 @@ describe('WhatsApp inbox in a real browser', () => {
     await page.getByRole('region', { name: 'Consent history' }).getByText('Web app · shop counter', { exact: false }).waitFor();
 
     // STOP from the phone opts the person out.
-    await go(page, 'Be the phone', /\/whatsapp\/phone$/);
+    await openFromMenu(page, 'Be the phone', /\/whatsapp\/phone$/);
     await page.getByRole('button', { name: /Asha/ }).first().click();
-    await page.getByRole('textbox', { name: 'Message as this person' }).fill('STOP');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await page.getByRole('log', { name: 'Messages' }).getByLabel('Sent by the person').getByText('STOP', { exact: true }).waitFor();
+    await sendFromPhone(page, 'STOP');
     await deliverSimulatorWebhooks(rig.t);
-    await go(page, 'Contacts', /\/whatsapp\/contacts$/);
+    await openFromMenu(page, 'Contacts', /\/whatsapp\/contacts$/);
     await page.getByRole('link', { name: 'Open Asha' }).getByText('Opted out').waitFor();
     await page.screenshot({ path: '/tmp/whatsapp-contacts.png', fullPage: true });
 
     // The log in Hindi.
-    await go(page, 'Message log', /\/whatsapp\/messages$/);
+    await openFromMenu(page, 'Message log', /\/whatsapp\/messages$/);
     await page.getByText('हिन्दी', { exact: true }).click();
     await page.getByRole('heading', { name: 'संदेश लॉग' }).waitFor();
     await page.getByRole('link', { name: 'CSV डाउनलोड करें' }).waitFor();
