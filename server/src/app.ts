@@ -281,7 +281,7 @@ export async function createPlatform(opts: PlatformOptions) {
   // whatsapp: sending — POST /v1/messages, /graph/{version}/… (messages, media), test send; one credit-lease pool per
   // process for message charges (modules/whatsapp/messages/README.md, modules/wallet/README.md "Hot wallets")
   const creditLeases = new CreditLeases(db, { blockPaise: config.waLeaseBlockPaise, ttlSeconds: 300, marginSeconds: 60 });
-  const whatsappMessages = await registerWhatsAppMessages(app as unknown as FastifyInstance, { db, jobs, config, log, graph: whatsappGraph.graph, ring, leases: creditLeases });
+  const whatsappMessages = await registerWhatsAppMessages(app as unknown as FastifyInstance, { db, jobs, config, log, graph: whatsappGraph.graph, ring, leases: creditLeases, events: whatsappInbox.events });
   // whatsapp: automations — a job per inbound message (queued by whatsappInbox.events), replies through the send service (modules/whatsapp/automations/README.md)
   const whatsappAutomations = await registerWhatsAppAutomations(app as unknown as FastifyInstance, { db, jobs, events: whatsappInbox.events, send: whatsappMessages.send, notifier, log, options: opts.automations });
   // whatsapp: team inbox — the tenant's team, conversations, notes, quick replies, replies through the send service,

@@ -127,7 +127,8 @@ export async function graphApiRoutes(app: FastifyInstance, opts: { sandbox: Meta
 
   app.get<{ Params: Params; Querystring: Query }>('/:version/:id/phone_numbers', hide, async (request) => {
     checkVersion(request.params.version);
-    return sandbox.listNumbers(tokenOf(request), request.params.id, { fields: str(request.query.fields) });
+    const q = request.query;
+    return sandbox.listNumbers(tokenOf(request), request.params.id, { fields: str(q.fields), limit: str(q.limit), after: str(q.after) });
   });
 
   // The download URL handed out by GET /{media-id} (Meta's lookaside.fbsbx.com/whatsapp_business/attachments/).

@@ -23,6 +23,8 @@ export interface NumberRow {
   restriction: 'policy_blocked' | 'spam_rate_limited' | null;
   webhook_batching: 'never' | 'sometimes' | 'always';
   duplicate_webhooks: boolean;
+  /** A marketing template to a user who stopped marketing: a failed status (async) or refused at send (sync) — 131050. */
+  marketing_stop_refusal: 'async' | 'sync';
   created_at: Date;
 }
 
@@ -103,8 +105,9 @@ export async function findNumber(q: Queryable, id: string, lock = false): Promis
   return (await q.query<NumberRow>(`SELECT * FROM meta_sandbox_numbers WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]))[0];
 }
 
-export async function numbersOfWaba(q: Queryable, wabaId: string): Promise<NumberRow[]> {
-  return q.query<NumberRow>('SELECT * FROM meta_sandbox_numbers WHERE waba_id = $1 ORDER BY created_at, id', [wabaId]);
+/** One page of a business account's numbers, oldest first (a stable order, so pages neither skip nor repeat). */
+export async function numbersOfWaba(q: Queryable, wabaId: string, page: { limit: number; offset: number }): Promise<NumberRow[]> {
+  return q.query<NumberRow>('SELECT * FROM meta_sandbox_numbers WHERE waba_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3', [wabaId, page.limit, page.offset]);
 }
 
 export async function findToken(q: Queryable, hash: string): Promise<TokenRow | undefined> {

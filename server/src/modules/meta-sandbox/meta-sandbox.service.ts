@@ -111,6 +111,8 @@ export interface CreateNumberInput {
   mps?: number | undefined;
 }
 
+const MARKETING_STOPPED = 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.';
+
 export interface NumberSettings {
   verified_name?: string | undefined;
   quality_rating?: string | undefined;
@@ -121,9 +123,21 @@ export interface NumberSettings {
   restriction?: 'policy_blocked' | 'spam_rate_limited' | null | undefined;
   webhook_batching?: 'never' | 'sometimes' | 'always' | undefined;
   duplicate_webhooks?: boolean | undefined;
+  marketing_stop_refusal?: 'async' | 'sync' | undefined;
 }
 
-const NUMBER_SETTINGS = ['verified_name', 'quality_rating', 'messaging_limit_tier', 'throughput_level', 'mps', 'pair_limit', 'restriction', 'webhook_batching', 'duplicate_webhooks'] as const satisfies readonly (keyof NumberSettings)[];
+const NUMBER_SETTINGS = [
+  'verified_name',
+  'quality_rating',
+  'messaging_limit_tier',
+  'throughput_level',
+  'mps',
+  'pair_limit',
+  'restriction',
+  'webhook_batching',
+  'duplicate_webhooks',
+  'marketing_stop_refusal',
+] as const satisfies readonly (keyof NumberSettings)[];
 
 export function createMetaSandbox(deps: {
   db: Db;
@@ -304,6 +318,9 @@ export function createMetaSandbox(deps: {
       const unusable = templateUnusable(template, v.template.name, v.template.language);
       if (unusable) throw unusable;
       checkTemplateCall(template!, v.template.components);
+      if (template!.category === 'MARKETING' && n.marketing_stop_refusal === 'sync' && (await repo.findConversation(db, n.id, v.waId))?.marketing === 'stopped') {
+        throw new SimGraphError(131050, MARKETING_STOPPED);
+      }
     } else if (!windowOpen(await repo.findConversation(db, n.id, v.waId))) {
       throw new SimGraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
     }
@@ -336,7 +353,7 @@ export function createMetaSandbox(deps: {
   async function asyncFailure(q: Queryable, m: MessageRow, n: NumberRow, user: UserRow, conv: ConversationRow | undefined): Promise<{ code: number; details: string } | null> {
     if (user.undeliverable === 'async') return { code: 131026, details: 'Message Undeliverable.' };
     if (m.category === 'marketing' && conv?.marketing === 'stopped') {
-      return { code: 131050, details: 'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.' };
+      return { code: 131050, details: MARKETING_STOPPED };
     }
     if (m.category === 'marketing' && conv?.marketing === 'capped') {
       return { code: 131049, details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.' };
@@ -593,12 +610,23 @@ export function createMetaSandbox(deps: {
     return { success: true };
   }
 
-  async function listNumbers(token: string | undefined, wabaId: string, q: { fields?: string | undefined }) {
+  /** Meta's pages: `limit` 1–100 (default 25), cursor `after`; `paging.next` only while more follow. */
+  async function listNumbers(token: string | undefined, wabaId: string, q: { fields?: string | undefined; limit?: string | undefined; after?: string | undefined }) {
     const auth = await authenticate(token);
     const waba = await wabaFor(auth, wabaId, 'get');
     const fields = requestedFields(q.fields, NUMBER_FIELDS, ['id', 'display_phone_number', 'verified_name', 'quality_rating'], 'WhatsAppBusinessPhoneNumber');
-    const rows = await repo.numbersOfWaba(db, waba.id);
-    return { data: rows.map((n) => phoneNumberObject(n, fields)), paging: { cursors: { before: cursor(0), after: cursor(rows.length) } } };
+    const limit = Math.min(Math.max(Number(q.limit ?? 25) || 25, 1), 100);
+    const offset = fromCursor(q.after);
+    const rows = await repo.numbersOfWaba(db, waba.id, { limit: limit + 1, offset });
+    const page = rows.slice(0, limit);
+    const query = (after: string) => `limit=${limit}&after=${after}${q.fields ? `&fields=${encodeURIComponent(q.fields)}` : ''}`;
+    return {
+      data: page.map((n) => phoneNumberObject(n, fields)),
+      paging: {
+        cursors: { before: cursor(offset), after: cursor(offset + page.length) },
+        ...(rows.length > limit ? { next: `${deps.publicUrl}${SANDBOX_GRAPH_PREFIX}/${deps.graphVersion}/${waba.id}/phone_numbers?${query(cursor(offset + page.length))}` } : {}),
+      },
+    };
   }
 
   async function templateEvent(tx: Queryable, t: TemplateRow, extra: { reason?: string | null; rejectionInfo?: { reason: string; recommendation: string } } = {}) {
@@ -665,6 +693,7 @@ export function createMetaSandbox(deps: {
       restriction: n.restriction,
       webhook_batching: n.webhook_batching,
       duplicate_webhooks: n.duplicate_webhooks,
+      marketing_stop_refusal: n.marketing_stop_refusal,
       created_at: n.created_at.toISOString(),
     };
   }

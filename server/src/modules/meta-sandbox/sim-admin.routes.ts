@@ -6,7 +6,7 @@ import type { MetaSandbox } from './meta-sandbox.service.js';
 /**
  * The simulator's own admin API under /sandbox/graph/_sim: create simulated numbers (with their
  * business account and an access token), set how they behave (throughput, restrictions, webhook
- * batching and duplicates), configure simulated users, play a user writing in, read what a user's
+ * batching and duplicates, how a stopped user's marketing is refused), configure simulated users, play a user writing in, read what a user's
  * phone received, move templates between statuses, and look at the webhooks owed. It speaks the
  * platform's error format. It exists only where the simulator does: never in production.
  */
@@ -33,6 +33,7 @@ const NumberView = Type.Object({
   restriction: Type.Union([Type.String(), Type.Null()]),
   webhook_batching: Type.String(),
   duplicate_webhooks: Type.Boolean(),
+  marketing_stop_refusal: Type.String(),
   created_at: Type.String(),
 });
 
@@ -57,6 +58,9 @@ const UpdateNumber = Strict({
   restriction: Type.Optional(Type.Union([Type.Literal('policy_blocked'), Type.Literal('spam_rate_limited'), Type.Null()])),
   webhook_batching: Type.Optional(Type.Union([Type.Literal('never'), Type.Literal('sometimes'), Type.Literal('always')])),
   duplicate_webhooks: Type.Optional(Type.Boolean()),
+  marketing_stop_refusal: Type.Optional(
+    Type.Union([Type.Literal('async'), Type.Literal('sync')], { description: 'A marketing template to a user who stopped marketing: a failed status 131050 (async) or the send refused with 131050 (sync).' }),
+  ),
 });
 
 const InboundMessage = Type.Object(

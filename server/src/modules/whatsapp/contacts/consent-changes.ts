@@ -1,9 +1,9 @@
 import type { Queryable } from '../../../db/index.js';
-import type { Actor, RequestMeta } from '../../../platform/actor.js';
+import { SYSTEM_META, type Actor, type RequestMeta } from '../../../platform/actor.js';
 import { conflict } from '../../../platform/errors.js';
 import { insertActivity } from '../../audit/activity.repo.js';
 import type { InboundEvents } from '../inbound/inbound-events.js';
-import { applyConsentState, findContact, insertConsentEvent, latestConsentEvent, type ConsentAction, type ContactRow, type ConsentEventRow } from './contacts.repo.js';
+import { applyConsentState, findContact, insertConsentEvent, latestConsentEvent, upsertContact, type ConsentAction, type ContactRow, type ConsentEventRow } from './contacts.repo.js';
 
 /**
  * The one way a contact's consent changes: an append-only event with its proof, the contact's
@@ -139,4 +139,33 @@ export async function changeConsent(q: Queryable, change: ConsentChange): Promis
     occurredAt: change.occurredAt,
   });
   return { recorded, contact: updated };
+}
+
+/**
+ * Meta refused a message with 131050: the person stopped marketing messages from this business. Kept
+ * as their marketing stop (source `meta_131050`, the message as proof) whichever way Meta said it — a
+ * failed status webhook (inbound/status-events.ts) or its answer to the send (messages/send.service.ts)
+ * — in the caller's transaction. Nothing is recorded when the stop is already known.
+ */
+export async function recordMarketingStopFrom131050(
+  q: Queryable,
+  m: { tenantId: string; waId: string; messageId: string; wamid: string | null },
+  at: Date,
+  events: InboundEvents | undefined,
+): Promise<void> {
+  if (!/^[0-9]{6,15}$/.test(m.waId)) return;
+  const contact = await upsertContact(q, m.tenantId, m.waId);
+  await changeConsent(q, {
+    tenantId: m.tenantId,
+    contactId: contact.id,
+    action: 'marketing_stop',
+    source: 'meta_131050',
+    evidence: `Meta refused message ${m.wamid ?? m.messageId} with error 131050: the person stopped marketing messages from this business.`,
+    messageId: m.messageId,
+    occurredAt: at,
+    actor: { type: 'system' },
+    meta: SYSTEM_META,
+    onlyIfChanged: true,
+    events,
+  });
 }

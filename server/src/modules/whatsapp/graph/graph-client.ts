@@ -12,6 +12,7 @@ import {
   type MessageTemplate,
   type OutboundMessage,
   type PhoneNumberInfo,
+  type PhoneNumberList,
   type SendMessageResponse,
   type SuccessResponse,
   type TemplateList,
@@ -234,7 +235,7 @@ export function createGraphClient(opts: GraphClientOptions) {
   const isTemplateList = (v: unknown): v is TemplateList => isRecord(v) && Array.isArray(v.data);
   const isCreated = (v: unknown): v is CreateTemplateResponse => isRecord(v) && typeof v.id === 'string' && typeof v.status === 'string';
   const isTemplate = (v: unknown): v is MessageTemplate => isRecord(v) && typeof v.id === 'string' && typeof v.name === 'string' && typeof v.status === 'string';
-  const isPhoneList = (v: unknown): v is { data: PhoneNumberInfo[] } => isRecord(v) && Array.isArray(v.data);
+  const isPhoneList = (v: unknown): v is PhoneNumberList => isRecord(v) && Array.isArray(v.data);
 
   /** The bearer token may only travel to Meta's media hosts (https) or to the configured Graph origin. */
   function checkMediaUrl(raw: string): string {
@@ -305,8 +306,9 @@ export function createGraphClient(opts: GraphClientOptions) {
       return callJson({ method: 'GET', path: checkId('phone number', phoneNumberId), token, query: { fields }, safety: 'idempotent' }, isPhone, 'a phone number');
     },
 
-    listPhoneNumbers(wabaId: string, token: string): Promise<{ data: PhoneNumberInfo[] }> {
-      return callJson({ method: 'GET', path: `${checkId('business account', wabaId)}/phone_numbers`, token, safety: 'idempotent' }, isPhoneList, 'a list of phone numbers');
+    /** One page of the business account's numbers; follow `paging.cursors.after` while `paging.next` is there. */
+    listPhoneNumbers(wabaId: string, token: string, q: { limit?: number; after?: string; fields?: string } = {}): Promise<PhoneNumberList> {
+      return callJson({ method: 'GET', path: `${checkId('business account', wabaId)}/phone_numbers`, token, query: q, safety: 'idempotent' }, isPhoneList, 'a list of phone numbers');
     },
 
     listTemplates(wabaId: string, token: string, q: { name?: string; status?: string; limit?: number; after?: string; before?: string; fields?: string } = {}): Promise<TemplateList> {

@@ -167,9 +167,22 @@ export interface MessageTemplate {
   [key: string]: unknown;
 }
 
+/** Meta's cursor paging of an edge: `next` is there only while another page follows. */
+export interface GraphPaging {
+  cursors?: { before?: string; after?: string };
+  next?: string;
+  previous?: string;
+}
+
 export interface TemplateList {
   data: MessageTemplate[];
-  paging?: { cursors?: { before?: string; after?: string }; next?: string; previous?: string };
+  paging?: GraphPaging;
+}
+
+/** GET /{waba-id}/phone_numbers: one page (Meta: 25 by default, `limit` up to 100). */
+export interface PhoneNumberList {
+  data: PhoneNumberInfo[];
+  paging?: GraphPaging;
 }
 
 export interface CreateTemplateRequest {

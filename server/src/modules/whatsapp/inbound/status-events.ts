@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Queryable } from '../../../db/index.js';
-import { SYSTEM_META } from '../../../platform/actor.js';
 import { settleMessage, settlementFor, type BillableMessage, type MetaPricing, type SettlementResult } from '../billing/settle.js';
-import { changeConsent } from '../contacts/consent-changes.js';
-import { messageIdFromCallbackData } from '../messages/callback-data.js';
-import { upsertContact } from '../contacts/contacts.repo.js';
+import { recordMarketingStopFrom131050 } from '../contacts/consent-changes.js';
+import { messageIdFromCallbackData, withCustomerCallbackData } from '../messages/callback-data.js';
 import type { InboundEvents } from './inbound-events.js';
+import { lockWamids } from './wamid-lock.js';
 import { arr, eventTime, isObj, storableJson, str, type Json } from './webhook-envelope.js';
 import { TIMESTAMP_COLUMN, nextStatus, reportOrder, reportedStatus, type MessageStatus } from './status-rules.js';
 
@@ -15,8 +14,9 @@ import { TIMESTAMP_COLUMN, nextStatus, reportOrder, reportedStatus, type Message
  * answer to the send, so it can arrive before the message knows its wamid: it waits, unapplied,
  * until the send path records the wamid and calls applyStatusEvents (or the sweep finds it).
  *
- * Both sides take a transaction-level advisory lock on the wamid before looking for the other's
- * row, so whichever commits second sees the first's row: a report is never left behind by a race.
+ * Both sides take the same transaction-level advisory lock on the wamid (wamid-lock.ts) before
+ * looking for the other's row, so whichever commits second sees the first's row: a report is never
+ * left behind by a race.
  */
 
 interface StatusEventRow {
@@ -38,8 +38,6 @@ interface MessageRow extends BillableMessage {
   read_at: Date | null;
   error_code: number | null;
 }
-
-const lockWamid = (q: Queryable, wamid: string) => q.query("SELECT pg_advisory_xact_lock(hashtext('wa-status:' || $1))", [wamid]);
 
 function pricingOf(p: Json | null): MetaPricing | null {
   if (!isObj(p)) return null;
@@ -70,7 +68,7 @@ export async function applyStatusEvents(
   wamid: string,
   opts: { numberId?: string | undefined; log?: FastifyBaseLogger | undefined; events?: InboundEvents | undefined } = {},
 ): Promise<AppliedStatus | null> {
-  await lockWamid(q, wamid);
+  await lockWamids(q, [wamid]);
   const [m] = await q.query<MessageRow>(
     `SELECT * FROM wa_messages WHERE wamid = $1 AND direction = 'outbound' ${opts.numberId ? 'AND number_id = $2' : ''}
       ORDER BY created_at LIMIT 1 FOR UPDATE`,
@@ -115,29 +113,10 @@ export async function applyStatusEvents(
       m.billing_state = action === 'release' ? 'released' : 'charged';
       m.charged_paise = result.chargedPaise;
     }
-    if (error?.code === 131050) await marketingStopped(q, m, e.occurred_at, opts.events);
+    if (error?.code === 131050) await recordMarketingStopFrom131050(q, { tenantId: m.tenant_id, waId: m.wa_id, messageId: m.id, wamid: m.wamid }, e.occurred_at, opts.events);
     await q.query('UPDATE wa_status_events SET applied_at = now() WHERE id = $1', [e.id]);
   }
   return { status: m.status, settled };
-}
-
-/** Meta refused a marketing message because the person stopped marketing from this business. */
-async function marketingStopped(q: Queryable, m: MessageRow, at: Date, events: InboundEvents | undefined): Promise<void> {
-  if (!/^[0-9]{6,15}$/.test(m.wa_id)) return;
-  const contact = await upsertContact(q, m.tenant_id, m.wa_id);
-  await changeConsent(q, {
-    tenantId: m.tenant_id,
-    contactId: contact.id,
-    action: 'marketing_stop',
-    source: 'meta_131050',
-    evidence: `Meta refused message ${m.wamid ?? m.id} with error 131050: the person stopped marketing messages from this business.`,
-    messageId: m.id,
-    occurredAt: at,
-    actor: { type: 'system' },
-    meta: SYSTEM_META,
-    onlyIfChanged: true,
-    events,
-  });
 }
 
 export type StatusOutcome = 'applied' | 'pending' | 'duplicate' | 'invalid' | 'foreign';
@@ -161,7 +140,7 @@ export async function recordStatus(q: Queryable, ctx: StatusContext, s: Json): P
   const wamid = str(s.id);
   const status = str(s.status);
   if (!wamid || !status || wamid.length > 512 || status.length > 40) return 'invalid';
-  await lockWamid(q, wamid);
+  await lockWamids(q, [wamid]);
   const owners = await q.query<{ number_id: string }>("SELECT number_id FROM wa_messages WHERE wamid = $1 AND direction = 'outbound'", [wamid]);
   if (owners.length && !owners.some((o) => o.number_id === ctx.numberId)) return 'foreign';
   if (!owners.length) {
@@ -193,7 +172,13 @@ export async function recordStatus(q: Queryable, ctx: StatusContext, s: Json): P
   // A duplicate still applies what may be waiting (its first copy came before the message knew its wamid).
   const applied = await applyStatusEvents(q, wamid, { numberId: ctx.numberId, log: ctx.log, events: ctx.events });
   if (!inserted.length) return 'duplicate';
-  const [message] = await q.query<{ id: string }>("SELECT id FROM wa_messages WHERE wamid = $1 AND direction = 'outbound' AND number_id = $2", [wamid, ctx.numberId]);
+  const [message] = await q.query<{ id: string; biz_opaque_callback_data: string | null }>(
+    "SELECT id, biz_opaque_callback_data FROM wa_messages WHERE wamid = $1 AND direction = 'outbound' AND number_id = $2",
+    [wamid, ctx.numberId],
+  );
+  // The customer gets the report as Meta would have sent it to them: their own callback data, never
+  // the platform's marker.
+  const shown = withCustomerCallbackData(s, message?.biz_opaque_callback_data ?? null);
   await ctx.events.customer(q, {
     tenantId: ctx.tenantId,
     numberId: ctx.numberId,
@@ -206,9 +191,9 @@ export async function recordStatus(q: Queryable, ctx: StatusContext, s: Json): P
       recipient_id: str(s.recipient_id),
       pricing: isObj(s.pricing) ? s.pricing : null,
       errors: Array.isArray(s.errors) ? s.errors : null,
-      biz_opaque_callback_data: str(s.biz_opaque_callback_data),
+      biz_opaque_callback_data: str(shown.biz_opaque_callback_data),
     },
-    ...(ctx.wabaId ? { meta: { wabaId: ctx.wabaId, field: 'messages', value: { messaging_product: 'whatsapp', metadata: ctx.metadata, statuses: [s] } } } : {}),
+    ...(ctx.wabaId ? { meta: { wabaId: ctx.wabaId, field: 'messages', value: { messaging_product: 'whatsapp', metadata: ctx.metadata, statuses: [shown] } } } : {}),
     occurredAt: eventTime(s.timestamp),
   });
   return applied ? 'applied' : 'pending';

@@ -169,7 +169,7 @@ export function createWebhookProcessor(deps: { db: Db; log: FastifyBaseLogger; e
   async function sweepStatuses(): Promise<number> {
     let applied = 0;
     for (const wamid of await pendingStatusWamids(db)) {
-      if (await db.tx((tx) => applyStatusEvents(tx, wamid, { log }))) applied++;
+      if (await db.tx((tx) => applyStatusEvents(tx, wamid, { log, events }))) applied++;
     }
     if (applied) log.info({ applied }, 'waiting status reports applied');
     return applied;

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../keyset-cursor.js';
 import { normaliseWaId } from '../contacts/wa-id.js';
 import { arr, isObj, str, type Json } from '../inbound/webhook-envelope.js';
+import { withCustomerCallbackData } from './callback-data.js';
 import * as repo from './message-log.repo.js';
 import type { LogFilter, LogRow, StatusEventRow, WebhookBodyRow } from './message-log.repo.js';
 
@@ -105,9 +106,10 @@ export interface TimelineEntry {
 
 /**
  * The part of a stored POST about this message: the one status or message object, with the change's
- * field and metadata. A POST may batch several tenants' changes; only this message's part is shown.
+ * field and metadata. A POST may batch several tenants' changes; only this message's part is shown. A
+ * status shows the customer's own callback data (`customerCallbackData`), never the platform's marker.
  */
-export function webhookExcerpt(raw: string, wamid: string, status: string | null): Json | null {
+export function webhookExcerpt(raw: string, wamid: string, status: string | null, customerCallbackData: string | null = null): Json | null {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -122,7 +124,8 @@ export function webhookExcerpt(raw: string, wamid: string, status: string | null
       const value = change.value;
       const list = status ? arr(value.statuses) : arr(value.messages);
       const hit = list.find((x) => isObj(x) && x.id === wamid && (!status || x.status === status));
-      if (hit) return { field: str(change.field), metadata: isObj(value.metadata) ? value.metadata : null, [status ? 'status' : 'message']: hit };
+      if (hit && status) return { field: str(change.field), metadata: isObj(value.metadata) ? value.metadata : null, status: withCustomerCallbackData(hit as Json, customerCallbackData) };
+      if (hit) return { field: str(change.field), metadata: isObj(value.metadata) ? value.metadata : null, message: hit };
     }
   }
   return null;
@@ -185,7 +188,7 @@ export function createMessageLog(deps: { db: Db }) {
     const bodies = new Map<string, WebhookBodyRow>((await repo.webhookBodies(db, webhookIds)).map((b) => [b.id, b]));
     const webhook = (id: string | null, status: string | null) => {
       const b = id ? bodies.get(id) : undefined;
-      return b && m.wamid ? { id: b.id, receivedAt: b.received_at, verifiedBy: b.verified_by, excerpt: webhookExcerpt(b.raw_body, m.wamid, status) } : null;
+      return b && m.wamid ? { id: b.id, receivedAt: b.received_at, verifiedBy: b.verified_by, excerpt: webhookExcerpt(b.raw_body, m.wamid, status, m.biz_opaque_callback_data) } : null;
     };
 
     const timeline: TimelineEntry[] = [];
@@ -210,7 +213,8 @@ export function createMessageLog(deps: { db: Db }) {
     }
     const lastInbound = await repo.windowOf(db, m.number_id, m.wa_id);
     return {
-      message: m,
+      // What was sent to Meta carries the platform's marker; the customer sees the body as they sent it.
+      message: { ...m, content: withCustomerCallbackData(m.content, m.biz_opaque_callback_data) },
       timeline,
       settlements: m.direction === 'outbound' ? await repo.settlementsOf(db, tenantId, m.id) : [],
       window: lastInbound ? { lastInboundAt: lastInbound, openUntil: new Date(lastInbound.getTime() + DAY_MS), open: lastInbound.getTime() + DAY_MS > Date.now() } : null,

@@ -5,6 +5,7 @@ import type { Keyring } from '../../../platform/encryption.js';
 import type { Jobs } from '../../../platform/jobs.js';
 import type { CreditLeases } from '../../wallet/credit-leases.js';
 import type { GraphClient } from '../graph/graph-client.js';
+import type { InboundEvents } from '../inbound/inbound-events.js';
 import { applyStatusEvents } from '../inbound/status-events.js';
 import { graphCompatRoutes } from './graph-compat.routes.js';
 import { purgeIdempotencyKeys } from './idempotency.js';
@@ -33,9 +34,11 @@ export async function registerWhatsAppMessages(
     graph: GraphClient | null;
     ring: Keyring;
     leases: CreditLeases;
+    /** whatsapp/inbound's listeners: consent changes a send learns of reach the customer's webhooks. */
+    events?: InboundEvents | undefined;
   },
 ) {
-  const { db, jobs, config, log, graph, ring, leases } = deps;
+  const { db, jobs, config, log, graph, ring, leases, events } = deps;
   const windows = createSharedWindows(db);
   const pacer = new ThroughputPacer({ claim: databaseSlotClaim(windows), maxWaitMs: config.waSendMaxWaitMs });
   const keyLimiter = new KeyRateLimiter({ flush: databaseWindowFlush(windows), ratePerSecond: config.waApiKeyRatePerSecond, onError: (err) => log.warn({ err }, 'API key rate window not updated') });
@@ -51,7 +54,8 @@ export async function registerWhatsAppMessages(
     templates: templates ?? { lookup: async () => ({ kind: 'unknown', category: 'marketing' }), forget: () => {} },
     log,
     // Status reports that overtook the send's answer are applied as soon as the wamid is known.
-    applyStatusEvents: (q: Queryable, wamid: string) => applyStatusEvents(q, wamid, { log }),
+    applyStatusEvents: (q: Queryable, wamid: string) => applyStatusEvents(q, wamid, { log, events }),
+    events,
   });
   const media = createMediaService({ db, graph, ring, links: createMediaLinks(ring) });
 

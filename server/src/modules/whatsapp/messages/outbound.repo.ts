@@ -88,9 +88,9 @@ export async function insertOutbounds(q: Queryable, messages: readonly NewOutbou
 
 /**
  * Meta accepted them: records each wamid and answers which have status reports already waiting (a
- * webhook can overtake the send's answer). Run it in a transaction after `lockWamidReports`, so a
- * report committed meanwhile is seen here or sees this wamid (whatsapp/inbound/status-events.ts takes
- * the same lock). A status webhook that already moved a message on (matched by its callback data)
+ * webhook can overtake the send's answer). Run it in a transaction after `lockWamids`
+ * (inbound/wamid-lock.ts), so a report committed meanwhile is seen here or sees this wamid
+ * (status-events.ts takes the same lock). A status webhook that already moved a message on (matched by its callback data)
  * keeps its status.
  */
 export async function markAccepted(q: Queryable, accepted: readonly { id: string; wamid: string }[]): Promise<{ id: string; wamid: string; pending: boolean }[]> {
@@ -107,24 +107,18 @@ export async function markAccepted(q: Queryable, accepted: readonly { id: string
   );
 }
 
-/**
- * The transaction lock status-events.ts (lockWamid) takes per wamid before it looks for the message,
- * for several wamids in one statement, always in the same (sorted) order.
- */
-export async function lockWamidReports(q: Queryable, wamids: readonly string[]): Promise<void> {
-  const sorted = [...new Set(wamids)].sort();
-  // A function scan over the array yields its elements in order, so the locks are taken in that order.
-  await q.query("SELECT pg_advisory_xact_lock(hashtext('wa-status:' || w)) FROM unnest($1::text[]) AS w", [sorted]);
-}
-
-/** Meta refused it (or could not be reached at all). True when this call moved it to failed. */
-export async function markFailed(q: Queryable, id: string, e: { code: number | null; title: string; details: string | null }): Promise<boolean> {
-  const n = await q.execute(
+/** Meta refused it (or could not be reached at all). The message when this call moved it to failed, else null. */
+export async function markFailed(
+  q: Queryable,
+  id: string,
+  e: { code: number | null; title: string; details: string | null },
+): Promise<{ id: string; tenant_id: string; wa_id: string; wamid: string | null } | null> {
+  const rows = await q.query<{ id: string; tenant_id: string; wa_id: string; wamid: string | null }>(
     `UPDATE wa_messages SET status = 'failed', status_at = now(), failed_at = now(), error_code = $2, error_title = $3, error_details = $4
-      WHERE id = $1 AND status = 'queued'`,
+      WHERE id = $1 AND status = 'queued' RETURNING id, tenant_id, wa_id, wamid`,
     [id, e.code, e.title.slice(0, 500), e.details?.slice(0, 2000) ?? null],
   );
-  return n > 0;
+  return rows[0] ?? null;
 }
 
 /** Leaves it queued with a note: why it waits, or that Meta's answer never came. */

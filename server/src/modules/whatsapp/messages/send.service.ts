@@ -12,13 +12,16 @@ import type { CreditLeases } from '../../wallet/credit-leases.js';
 import type { Price, PriceCategory } from '../billing/pricing.js';
 import { createReserver, refundReserve } from '../billing/reserve.js';
 import { assertMaySend, type MessageCategory } from '../contacts/consent.js';
+import { recordMarketingStopFrom131050 } from '../contacts/consent-changes.js';
 import type { GraphClient } from '../graph/graph-client.js';
 import { GraphApiError, GraphRequestError } from '../graph/graph-errors.js';
 import type { MarkReadRequest, OutboundMessage, SendMessageResponse, SuccessResponse } from '../graph/graph-types.js';
+import type { InboundEvents } from '../inbound/inbound-events.js';
+import { lockWamids } from '../inbound/wamid-lock.js';
 import { accessTokenOf, markNumberError, type NumberRow } from '../numbers/numbers.repo.js';
 import { callbackDataFor } from './callback-data.js';
 import { metaErrorInfo, type MetaErrorInfo } from './meta-errors.js';
-import { claimRetry, insertOutbounds, lockWamidReports, markAccepted, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
+import { claimRetry, insertOutbounds, markAccepted, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
 import { GroupCommit } from './group-commit.js';
 import type { ThroughputPacer } from './pacing.js';
 import { categoryOf, type TemplateCategories } from './template-categories.js';
@@ -104,6 +107,8 @@ export interface SendServiceDeps {
   log: FastifyBaseLogger;
   /** whatsapp/inbound: applies status reports that arrived before the wamid was recorded. */
   applyStatusEvents?: ((q: Queryable, wamid: string) => Promise<unknown>) | undefined;
+  /** Who hears of consent changes a send learns of (a 131050 refusal: contact.opted_out to the customer's webhooks). */
+  events?: InboundEvents | undefined;
   /** Group commits written at the same time (default: 1 on PGlite, 4 on PostgreSQL). */
   writeConcurrency?: number;
 }
@@ -158,7 +163,7 @@ export function createSendService(deps: SendServiceDeps) {
     async (items) => {
       const apply = deps.applyStatusEvents;
       await db.tx(async (tx) => {
-        await lockWamidReports(
+        await lockWamids(
           tx,
           items.map((i) => i.wamid),
         );
@@ -219,9 +224,18 @@ export function createSendService(deps: SendServiceDeps) {
     }
   }
 
+  /**
+   * The message failed at send: the reserve goes back, and a 131050 refusal (the person stopped
+   * marketing from this business) is recorded as their marketing stop, as its status webhook would be.
+   */
   async function fail(messageId: string, e: { code: number | null; title: string; details: string | null }, reason: string): Promise<void> {
     await db.tx(async (tx) => {
-      if (await markFailed(tx, messageId, e)) await refundReserve(tx, { id: messageId }, reason);
+      const failed = await markFailed(tx, messageId, e);
+      if (!failed) return;
+      await refundReserve(tx, { id: messageId }, reason);
+      if (e.code === 131050) {
+        await recordMarketingStopFrom131050(tx, { tenantId: failed.tenant_id, waId: failed.wa_id, messageId: failed.id, wamid: failed.wamid }, new Date(), deps.events);
+      }
     });
   }
 

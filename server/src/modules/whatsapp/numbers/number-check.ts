@@ -7,7 +7,7 @@ import type { NumberFacts } from './numbers.repo.js';
 /**
  * Checking a connection against the Graph API with the customer's token: the number exists and the
  * token may read it (GET /{phone-number-id}), and it belongs to the business account given
- * (GET /{waba-id}/phone_numbers). Meta's answers become the platform's errors: a refusal that only
+ * (GET /{waba-id}/phone_numbers, every page). Meta's answers become the platform's errors: a refusal that only
  * the customer can fix is a 422 with a stable code (stored on the number as its last error); Meta
  * being down or slow is a 502/503 that changes nothing.
  */
@@ -16,6 +16,10 @@ import type { NumberFacts } from './numbers.repo.js';
 export function mpsFor(level: string | null | undefined): number {
   return level === 'HIGH' ? 1000 : 80;
 }
+
+/** GET /{waba-id}/phone_numbers page size (Meta's maximum for the edge) and how many pages are read at most. */
+export const WABA_PAGE_SIZE = 100;
+export const WABA_MAX_PAGES = 20;
 
 /** Why a check failed in a way the customer has to fix; the English text of each code. */
 export const CHECK_FAILURES = {
@@ -26,6 +30,7 @@ export const CHECK_FAILURES = {
   meta_permission_denied: 'The access token lacks a permission the platform needs (whatsapp_business_management and whatsapp_business_messaging).',
   meta_account_restricted: 'Meta has restricted this WhatsApp Business Account or number.',
   meta_rejected: 'Meta refused the request.',
+  waba_too_large: `The WhatsApp Business Account lists more than ${WABA_MAX_PAGES * WABA_PAGE_SIZE} phone numbers; the platform looked at the first ${WABA_MAX_PAGES * WABA_PAGE_SIZE} and this number was not among them. Please contact support.`,
 } as const;
 export type CheckFailureCode = keyof typeof CHECK_FAILURES;
 
@@ -111,9 +116,27 @@ export function factsOf(info: PhoneNumberInfo): NumberFacts {
  * Meta refuses, or a 502/503 AppError when Meta cannot answer.
  */
 export async function checkWithMeta(graph: GraphClient, n: { wabaId: string; phoneNumberId: string; token: string }): Promise<NumberFacts> {
-  const [info, list] = await Promise.allSettled([graph.getPhoneNumber(n.phoneNumberId, n.token), graph.listPhoneNumbers(n.wabaId, n.token)]);
+  const [info, member] = await Promise.allSettled([graph.getPhoneNumber(n.phoneNumberId, n.token), wabaHasNumber(graph, n)]);
   if (info.status === 'rejected') throw graphFailure(info.reason, 'number');
-  if (list.status === 'rejected') throw graphFailure(list.reason, 'waba');
-  if (!list.value.data.some((p) => p.id === n.phoneNumberId)) throw new CheckFailure('number_not_in_waba');
+  if (member.status === 'rejected') throw graphFailure(member.reason, 'waba');
+  if (!member.value) throw new CheckFailure('number_not_in_waba');
   return factsOf(info.value);
+}
+
+/**
+ * Whether the business account lists the number, reading Meta's pages (cursor `after`, while
+ * `paging.next` says another page follows) until it is found. A WABA larger than WABA_MAX_PAGES pages
+ * is refused with `waba_too_large` rather than read without end.
+ */
+async function wabaHasNumber(graph: GraphClient, n: { wabaId: string; phoneNumberId: string; token: string }): Promise<boolean> {
+  let after: string | undefined;
+  for (let page = 0; page < WABA_MAX_PAGES; page++) {
+    const res = await graph.listPhoneNumbers(n.wabaId, n.token, { limit: WABA_PAGE_SIZE, fields: 'id', ...(after ? { after } : {}) });
+    if (res.data.some((p) => p.id === n.phoneNumberId)) return true;
+    const next = res.paging?.cursors?.after;
+    // A cursor that does not move would loop: Meta's list ended as far as we can tell.
+    if (!res.paging?.next || !next || next === after || !res.data.length) return false;
+    after = next;
+  }
+  throw new CheckFailure('waba_too_large');
 }

@@ -113,6 +113,48 @@ describe('WhatsApp numbers', () => {
     assert.equal(number.mps, 1000);
   });
 
+  test('a business account with more numbers than a page: the simulator pages as Meta does, and the number on page 2 connects', async () => {
+    const { client } = await waCustomer(t);
+    const first = await simNumber(t);
+    // 120 more numbers in the same business account, then the one to connect: listed 122nd, on the
+    // second page of the 100 the check asks for.
+    await t.db.query(
+      `INSERT INTO meta_sandbox_numbers (id, waba_id, display_phone_number, verified_name)
+       SELECT (800000000000000 + g)::text, $1, (19990000000 + g)::text, 'Branch ' || g FROM generate_series(1, 120) AS g`,
+      [first.waba_id],
+    );
+    const n = await simNumber(t, { waba_id: first.waba_id, verified_name: 'Branch 121' });
+    secrets.push(first.access_token, n.access_token);
+
+    type Page = { data: { id: string; display_phone_number?: string }[]; paging: { cursors: { before: string; after: string }; next?: string } };
+    const list = async (path: string) => {
+      const res = await t.app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${n.access_token}` } });
+      assert.equal(res.statusCode, 200, res.body);
+      return json<Page>(res);
+    };
+    const edge = `/sandbox/graph/v23.0/${n.waba_id}/phone_numbers`;
+    const byDefault = await list(edge);
+    assert.equal(byDefault.data.length, 25, 'Meta’s default page');
+    assert.equal(byDefault.data[0]!.id, first.phone_number_id, 'oldest first');
+    const p1 = await list(`${edge}?limit=500&fields=id`);
+    assert.equal(p1.data.length, 100, 'limit is capped at 100');
+    assert.deepEqual(Object.keys(p1.data[0]!), ['id']);
+    assert.ok(!p1.data.some((p) => p.id === n.phone_number_id));
+    assert.ok(p1.paging.next, 'another page follows');
+    const next = new URL(p1.paging.next);
+    assert.equal(next.searchParams.get('after'), p1.paging.cursors.after);
+    const p2 = await list(next.pathname + next.search);
+    assert.equal(p2.data.length, 22);
+    assert.equal(p2.data.at(-1)!.id, n.phone_number_id);
+    assert.equal(p2.paging.next, undefined, 'the last page has no next');
+    assert.equal(new Set([...p1.data, ...p2.data].map((p) => p.id)).size, 122, 'no number skipped or repeated');
+
+    const number = await connectNumber(client, n);
+    assert.equal(number.status, 'connected');
+    assert.equal(number.phoneNumberId, n.phone_number_id);
+    assert.equal(number.verifiedName, 'Branch 121');
+  });
+
   test('Meta’s refusals become clear 422s, logged as failed attempts, and nothing is stored', async () => {
     const { client, person } = await waCustomer(t);
     const n = await simNumber(t);
@@ -386,6 +428,46 @@ describe('checking a number: Graph answers and errors', () => {
     });
     const facts = await checkWithMeta(fakeGraph([{ id: info.id }]), { wabaId: '333333333333333', phoneNumberId: info.id, token: 'EAAGtoken1' });
     assert.deepEqual(facts, { display_phone_number: '+1 555-0100', verified_name: 'Shop', quality_rating: 'GREEN', messaging_limit_tier: null, throughput_level: 'STANDARD', mps: 80 });
+  });
+
+  test('the business-account check follows Meta’s cursors page by page, and gives up clearly after 20 pages', async () => {
+    const calls: { limit?: number; after?: string; fields?: string }[] = [];
+    // Pages of one id each; `endless` keeps saying another page follows.
+    const paged = (ids: string[], opts: { endless?: boolean; failOn?: number } = {}) =>
+      ({
+        getPhoneNumber: async () => info,
+        listPhoneNumbers: async (_waba: string, _token: string, q: { limit?: number; after?: string; fields?: string } = {}) => {
+          calls.push(q);
+          const i = q.after ? Number(q.after.slice(1)) : 0;
+          if (opts.failOn === i) throw new GraphApiError({ httpStatus: 401, code: 190, message: 'Error validating access token' });
+          const more = opts.endless === true || i + 1 < ids.length;
+          return { data: [{ id: ids[i] ?? `7${i}` }], paging: { cursors: { before: `c${i}`, after: `c${i + 1}` }, ...(more ? { next: `https://graph.facebook.com/v23.0/333/phone_numbers?after=c${i + 1}` } : {}) } };
+        },
+      }) as unknown as GraphClient;
+    const n = { wabaId: '333333333333333', phoneNumberId: info.id, token: 'EAAGtoken1' };
+
+    const facts = await checkWithMeta(paged(['1', '2', info.id, '4']), n);
+    assert.equal(facts.verified_name, 'Shop');
+    assert.deepEqual(calls.splice(0), [
+      { limit: 100, fields: 'id' },
+      { limit: 100, fields: 'id', after: 'c1' },
+      { limit: 100, fields: 'id', after: 'c2' },
+    ]);
+
+    await assert.rejects(checkWithMeta(paged(['1', '2']), n), (err: unknown) => err instanceof CheckFailure && err.code === 'number_not_in_waba');
+    assert.equal(calls.splice(0).length, 2, 'stops at the page without next');
+
+    await assert.rejects(checkWithMeta(paged([], { endless: true }), n), (err: unknown) => {
+      assert.ok(err instanceof CheckFailure);
+      assert.equal(err.status, 422);
+      assert.equal(err.code, 'waba_too_large');
+      assert.match(err.message, /more than 2000 phone numbers/);
+      return true;
+    });
+    assert.equal(calls.splice(0).length, 20, 'at most 20 pages');
+
+    await assert.rejects(checkWithMeta(paged(['1', '2', '3'], { failOn: 1 }), n), (err: unknown) => err instanceof CheckFailure && err.code === 'meta_token_invalid');
+    calls.splice(0);
   });
 
   test('each kind of Graph failure maps to its answer', () => {

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../../platform/errors.js';
 import { insertActivity } from '../../audit/activity.repo.js';
 import type { InboundSpec, MetaSandbox } from '../../meta-sandbox/meta-sandbox.service.js';
 import { normaliseWaId } from '../contacts/wa-id.js';
+import { withCustomerCallbackData } from '../messages/callback-data.js';
 
 /**
  * "Be the phone" (issue 6, item 2): for a tenant's number that lives in the built-in Cloud API
@@ -78,7 +79,8 @@ export function createPhoneService(deps: { db: Db; sandbox: MetaSandbox | null }
 
   async function chat(tenantId: string, numberId: string, waId: string) {
     const { sandbox: s, number } = await simulated(tenantId, numberId);
-    return s.conversationMessages(number.phone_number_id, userOf(waId));
+    // A phone never sees callback data; the platform's marker in it is not for the tenant's eyes either.
+    return (await s.conversationMessages(number.phone_number_id, userOf(waId))).map((m) => ({ ...m, content: withCustomerCallbackData(m.content, null) }));
   }
 
   /** The simulated person writes to the number: the platform receives it as Meta's inbound webhook. */
