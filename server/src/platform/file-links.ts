@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from './encryption.js';
 import type { SignedIn } from './http.js';
+import { CONTENT_TYPES, EXTENSIONS, type FileType } from './uploads/inspect.js';
 
 /**
  * Short-lived, signed download links: `/api/files/<token>`, the token an HMAC-signed payload that
@@ -20,6 +21,16 @@ export interface FileForDownload {
   disposition: 'inline' | 'attachment';
   /** Runs just before the file is sent (e.g. an activity record of a staff view). */
   onServe?: () => Promise<void>;
+}
+
+/**
+ * What a resolver sends for a checked upload: the extension from its content type (the upload
+ * inspector allowed only these), PDFs as attachments (never rendered in our origin), images inline
+ * (shown on review pages).
+ */
+export function uploadedFile(objectKey: string, contentType: string, name: string): FileForDownload {
+  const type = (Object.entries(CONTENT_TYPES).find(([, ct]) => ct === contentType)?.[0] ?? 'pdf') as FileType;
+  return { objectKey, contentType, filename: `${name}.${EXTENSIONS[type]}`, disposition: type === 'pdf' ? 'attachment' : 'inline' };
 }
 
 /** Answers whether `viewer` may read resource `id` (null = no, the route answers 404) and what to send. */

@@ -4,20 +4,8 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { Client, json, registerUser, signedInClient, testPlatform, type TestPlatform } from '../test/harness.js';
 import { listRoutes, type RouteEntry } from '../test/routes.js';
+import { mulberry32, pick, type Rng } from '../test/random.js';
 
-/** A seeded PRNG (mulberry32), so a failing input can be reproduced from the seed in the message. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Rng = ReturnType<typeof mulberry32>;
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 const int = (rng: Rng, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
 
 const SEED = 20_241_125;

@@ -1,14 +1,11 @@
 /** Support tickets and the grievance officer (server: server/src/modules/support). */
 import { api, uploadWithProgress } from './client';
 
-export const TICKET_STATES = ['open', 'waiting_on_customer', 'resolved', 'closed'] as const;
-export type TicketState = (typeof TICKET_STATES)[number];
-export const CATEGORIES = ['service', 'wallet', 'whatsapp_api', 'kyc', 'privacy'] as const;
-export type TicketCategory = (typeof CATEGORIES)[number];
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const LINK_TYPES = ['payment', 'application', 'whatsapp_message'] as const;
-export type LinkType = (typeof LINK_TYPES)[number];
+import type { LinkType, Priority, TicketCategory, TicketState } from '../../../server/src/modules/support/support.rules';
+
+// The server's own lists (support.rules.ts has no imports).
+export { CATEGORIES, LINK_TYPES, PRIORITIES, TICKET_STATES } from '../../../server/src/modules/support/support.rules';
+export type { LinkType, Priority, TicketCategory, TicketState };
 
 export interface Attachment {
   id: string;

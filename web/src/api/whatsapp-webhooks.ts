@@ -1,6 +1,9 @@
 /** Customer webhook endpoints and their delivery log (server: server/src/modules/whatsapp/webhooks-out). */
 import { api } from './client';
 
+// The server's own list (a file without imports); the endpoint list also carries it as `eventTypes`.
+export { ALL_EVENTS, type EventType } from '../../../server/src/modules/whatsapp/webhooks-out/event-types';
+
 export type EndpointFormat = 'standard' | 'meta';
 export type DeliveryState = 'pending' | 'succeeded' | 'failed';
 

@@ -3,10 +3,10 @@ import type { Config } from '../../config.js';
 import type { Db, Queryable, Tx } from '../../db/index.js';
 import type { Actor, RequestMeta, Role } from '../../platform/actor.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldIssue } from '../../platform/errors.js';
-import type { FileLinks } from '../../platform/file-links.js';
+import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
 import { formatRupees } from '../../platform/money.js';
-import type { FileStore } from '../../platform/storage/index.js';
-import { EXTENSIONS, FILE_TYPES, type FileType, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
+import { sweepOrphans as sweepStoreOrphans, type FileStore } from '../../platform/storage/index.js';
+import { FILE_TYPES, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
 import { findUserById } from '../accounts/accounts.repo.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import type { KycGate } from '../kyc/kyc-gate.js';
@@ -38,9 +38,6 @@ const MAX_DRAFTS = 50;
 const MAX_OUTPUTS = 20;
 const KEY_PREFIX = 'applications';
 export const FILE_RESOURCE = 'application_file';
-// A stored file no document row names (a crash between storing and recording an upload) is removed
-// by the sweep once it is this old; younger ones may belong to an upload in progress.
-const ORPHAN_AGE_MS = 60 * 60 * 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Comments and reasons: line breaks allowed; other control characters and bidirectional overrides
 // (which could disguise text shown to the other side) are not.
@@ -861,13 +858,9 @@ export function createApplicationsService(deps: {
     if (!a || !readable(a, who)) return null;
     const asStaff = isStaff(viewer.role) && a.user_id !== viewer.userId;
     if (doc.purpose === 'output' && !asStaff && a.state !== 'completed') return null;
-    const type = (Object.entries({ pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }).find(([, ct]) => ct === doc.content_type)?.[0] ?? 'pdf') as FileType;
     const base = `${a.ack_number ?? 'draft'}-${doc.purpose === 'output' ? 'result' : doc.document_key}`;
     return {
-      objectKey: doc.object_key,
-      contentType: doc.content_type,
-      filename: `${base}-${doc.id.slice(0, 8)}.${EXTENSIONS[type]}`,
-      disposition: type === 'pdf' ? 'attachment' : 'inline',
+      ...uploadedFile(doc.object_key, doc.content_type, `${base}-${doc.id.slice(0, 8)}`),
       ...(asStaff
         ? {
             onServe: () =>
@@ -883,27 +876,7 @@ export function createApplicationsService(deps: {
   });
 
   /** Removes stored application files that no document row names (interrupted uploads), once they are an hour old. */
-  async function sweepOrphans(): Promise<number> {
-    let removed = 0;
-    let batch: string[] = [];
-    const sweep = async () => {
-      const known = await repo.knownObjectKeys(db, batch);
-      for (const key of batch) {
-        if (!known.has(key)) {
-          await store.delete(key);
-          removed++;
-        }
-      }
-      batch = [];
-    };
-    for await (const obj of store.list(KEY_PREFIX)) {
-      if (Date.now() - obj.modifiedAt.getTime() < ORPHAN_AGE_MS) continue;
-      batch.push(obj.key);
-      if (batch.length >= 200) await sweep();
-    }
-    await sweep();
-    return removed;
-  }
+  const sweepOrphans = () => sweepStoreOrphans(store, KEY_PREFIX, (keys) => repo.knownObjectKeys(db, keys));
 
   return {
     create,

@@ -1,5 +1,6 @@
 /**
- * Pure checks of KYC details (unit-tested in kyc.rules.test.ts).
+ * Pure checks of KYC details (unit-tested in kyc.rules.test.ts). Keep this file free of imports: the
+ * web's KYC form bundles it for its checks before saving (web/src/features/kyc/kycValidation.ts).
  *
  * PAN (Permanent Account Number, Income Tax Department): 10 characters AAAAA9999A. The first three
  * letters are a running series; the 4th tells the holder type — P person, C company, H Hindu

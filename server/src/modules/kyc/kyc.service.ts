@@ -5,9 +5,9 @@ import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { SYSTEM_META } from '../../platform/actor.js';
 import { decryptString, encryptString, rewrapString, type Keyring } from '../../platform/encryption.js';
 import { badRequest, conflict, forbidden, notFound, type AppError, type FieldIssue } from '../../platform/errors.js';
-import type { FileLinks } from '../../platform/file-links.js';
-import type { FileStore } from '../../platform/storage/index.js';
-import { EXTENSIONS, type FileType, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
+import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
+import { sweepOrphans, type FileStore } from '../../platform/storage/index.js';
+import type { UploadPolicy, UploadReceiver } from '../../platform/uploads/index.js';
 import { findUserById } from '../accounts/accounts.repo.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import type { Notifier } from '../notifications/notifier.js';
@@ -32,9 +32,6 @@ const EDITABLE: readonly KycState[] = ['not_started', 'rejected'];
 const PENDING: KycState[] = ['submitted', 'resubmitted'];
 const KEY_PREFIX = 'kyc';
 export const FILE_RESOURCE = 'kyc';
-// A file in the store that no document row names (a crash between storing and recording it) is
-// removed by the purge job once it is this old; younger ones may belong to an upload in progress.
-const ORPHAN_AGE_MS = 60 * 60 * 1000;
 
 export interface DraftInput {
   legalName?: string | undefined;
@@ -387,13 +384,8 @@ export function createKycService(deps: {
     const isOwner = doc.user_id === viewer.userId;
     const isStaff = viewer.role === 'operator' || viewer.role === 'admin';
     if (!isOwner && !isStaff) return null;
-    const type = (Object.entries({ pdf: 'application/pdf', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' }).find(([, ct]) => ct === doc.content_type)?.[0] ?? 'pdf') as FileType;
     return {
-      objectKey: doc.object_key,
-      contentType: doc.content_type,
-      filename: `${doc.kind}.${EXTENSIONS[type]}`,
-      // Images are shown on the review page; PDFs are downloaded, never rendered in our origin.
-      disposition: type === 'pdf' ? 'attachment' : 'inline',
+      ...uploadedFile(doc.object_key, doc.content_type, doc.kind),
       ...(isOwner
         ? {}
         : {
@@ -427,24 +419,7 @@ export function createKycService(deps: {
       profiles++;
       documents += n;
     }
-    let orphans = 0;
-    let batch: string[] = [];
-    const sweep = async () => {
-      const known = await repo.knownObjectKeys(db, batch);
-      for (const key of batch) {
-        if (!known.has(key)) {
-          await store.delete(key);
-          orphans++;
-        }
-      }
-      batch = [];
-    };
-    for await (const obj of store.list(KEY_PREFIX)) {
-      if (Date.now() - obj.modifiedAt.getTime() < ORPHAN_AGE_MS) continue;
-      batch.push(obj.key);
-      if (batch.length >= 200) await sweep();
-    }
-    await sweep();
+    const orphans = await sweepOrphans(store, KEY_PREFIX, (keys) => repo.knownObjectKeys(db, keys));
     return { profiles, documents, orphans };
   }
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Db, Queryable } from '../../db/index.js';
+import { injectHttp } from '../../platform/in-process-http.js';
 import type { Jobs } from '../../platform/jobs.js';
 import { GatewayError, hmacSha256Hex, paymentSignature, type HttpTransport } from './gateway.js';
 
@@ -47,25 +48,12 @@ export function sandboxId(prefix: string): string {
   return (prefix ? prefix + '_' : '') + base62(randomBytes(14), 14);
 }
 
-/**
- * Calls this same app in-process. The sandbox's API and webhooks need no network hop: a server
- * calling its own PUBLIC_URL breaks behind proxies without hairpin routing, with TLS terminated
- * elsewhere, or while it is still starting. The client code is the same as over the network.
- */
+/** Calls this same app in-process: the sandbox's API and webhooks need no network hop. */
 export function injectTransport(getApp: () => FastifyInstance): HttpTransport {
+  const call = injectHttp(getApp, (message, cause) => new GatewayError('network', message, undefined, undefined, { cause }));
   return async (request) => {
-    const u = new URL(request.url);
-    try {
-      const res = await getApp().inject({
-        method: request.method,
-        url: u.pathname + u.search,
-        headers: request.headers,
-        ...(request.body !== undefined ? { payload: request.body } : {}),
-      });
-      return { status: res.statusCode, body: res.body };
-    } catch (err) {
-      throw new GatewayError('network', `${request.method} ${u.pathname} failed in-process: ${(err as Error).message}`, undefined, undefined, { cause: err });
-    }
+    const res = await call(request);
+    return { status: res.status, body: res.body.toString('utf8') };
   };
 }
 

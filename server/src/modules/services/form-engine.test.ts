@@ -12,19 +12,7 @@ import {
   type FormIssue,
   type Result,
 } from './form-engine.js';
-
-/** A seeded PRNG (mulberry32), so a failing input can be reproduced from the seed in the message. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Rng = ReturnType<typeof mulberry32>;
+import { mulberry32, pick, type Rng } from '../../test/random.js';
 
 const L = (en: string, hi: string) => ({ en, hi });
 
@@ -447,8 +435,6 @@ describe('fees', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 
 const NASTY: unknown[] = [
   '',

@@ -1,18 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PATTERN_MAX_LENGTH, checkPattern, compilePattern } from './safe-pattern.js';
-
-/** A seeded PRNG (mulberry32), so a failing case can be reproduced from the seed in the message. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../test/random.js';
 
 describe('safe patterns', () => {
   test('the patterns Indian forms need are accepted', () => {

@@ -1,4 +1,7 @@
-/** Support ticket rules as data: states, who may move a ticket where, SLA targets. Pure; tested beside. */
+/**
+ * Support ticket rules as data: states, who may move a ticket where, SLA targets. Pure; tested beside.
+ * No imports: the web takes its lists from here (web/src/api/support.ts).
+ */
 
 export const TICKET_STATES = ['open', 'waiting_on_customer', 'resolved', 'closed'] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
@@ -6,7 +9,8 @@ export const CATEGORIES = ['service', 'wallet', 'whatsapp_api', 'kyc', 'privacy'
 export type TicketCategory = (typeof CATEGORIES)[number];
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const LINK_TYPES = ['application', 'payment', 'whatsapp_message'] as const;
+/** In the order the new-ticket form offers them. */
+export const LINK_TYPES = ['payment', 'application', 'whatsapp_message'] as const;
 export type LinkType = (typeof LINK_TYPES)[number];
 
 /** The side of the ticket a person acts on: its customer, or an operator / admin. */

@@ -4,9 +4,9 @@ import type { Db, Queryable, Tx } from '../../db/index.js';
 import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { SYSTEM_META } from '../../platform/actor.js';
 import { badRequest, conflict, notFound, type AppError } from '../../platform/errors.js';
-import type { FileLinks } from '../../platform/file-links.js';
-import type { FileStore } from '../../platform/storage/index.js';
-import { CONTENT_TYPES, EXTENSIONS, type FileType, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
+import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
+import { sweepOrphans, type FileStore } from '../../platform/storage/index.js';
+import type { UploadPolicy, UploadReceiver } from '../../platform/uploads/index.js';
 import { insertActivity, type ActivityEntry } from '../audit/activity.repo.js';
 import type { Notifier } from '../notifications/notifier.js';
 import { linkedObjectBelongsTo } from './support-links.js';
@@ -40,8 +40,6 @@ export const MAX_ATTACHMENTS_PER_MESSAGE = 5;
 export const MAX_PENDING_ATTACHMENTS = 20;
 /** An upload not sent with a message within this time is deleted by the cleanup job. */
 export const PENDING_ATTACHMENT_HOURS = 24;
-// Files in the store that no row names (a crash between storing and recording) go once this old.
-const ORPHAN_AGE_MS = 60 * 60 * 1000;
 const AUTO_CLOSE_BATCH = 100;
 
 export interface OpenTicketInput {
@@ -468,24 +466,7 @@ export function createSupportService(deps: { db: Db; store: FileStore; uploads: 
       }
       if (rows.length < 200) break;
     }
-    let orphans = 0;
-    let batch: string[] = [];
-    const sweep = async () => {
-      const known = await repo.knownObjectKeys(db, batch);
-      for (const key of batch) {
-        if (!known.has(key)) {
-          await store.delete(key);
-          orphans++;
-        }
-      }
-      batch = [];
-    };
-    for await (const obj of store.list(KEY_PREFIX)) {
-      if (Date.now() - obj.modifiedAt.getTime() < ORPHAN_AGE_MS) continue;
-      batch.push(obj.key);
-      if (batch.length >= 200) await sweep();
-    }
-    await sweep();
+    const orphans = await sweepOrphans(store, KEY_PREFIX, (keys) => repo.knownObjectKeys(db, keys));
     return { pending, orphans };
   }
 
@@ -499,13 +480,7 @@ export function createSupportService(deps: { db: Db; store: FileStore; uploads: 
     const mayRead =
       a.uploader_id === viewer.userId || (a.message_id !== null && (isStaff || (a.ticket_customer_id === viewer.userId && a.internal === false)));
     if (!mayRead) return null;
-    const type = (Object.entries(CONTENT_TYPES).find(([, ct]) => ct === a.content_type)?.[0] ?? 'pdf') as FileType;
-    return {
-      objectKey: a.object_key,
-      contentType: a.content_type,
-      filename: `attachment-${a.id.slice(0, 8)}.${EXTENSIONS[type]}`,
-      disposition: type === 'pdf' ? 'attachment' : 'inline',
-    };
+    return uploadedFile(a.object_key, a.content_type, `attachment-${a.id.slice(0, 8)}`);
   });
 
   return {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKeyring, masterKeyId } from '../encryption.js';
-import { createEncryptedStore, createLocalDiskDriver, readAll } from './index.js';
+import { ORPHAN_AGE_MS, createEncryptedStore, createLocalDiskDriver, readAll, sweepOrphans } from './index.js';
 import { HEADER_BYTES } from './encrypted-store.js';
 import { KNOWN_MAGIC, makePdf, makePng } from '../../test/files.js';
 
@@ -115,6 +115,28 @@ describe('encrypted file store on local disk', () => {
     await store.delete(key); // idempotent
     await assert.rejects(store.get('../../etc/passwd'), /Invalid object key/);
     await assert.rejects(store.get('test/../../x'), /Invalid object key/);
+  });
+
+  test('the orphan sweep deletes old objects no row names, in batches, and keeps the rest', async () => {
+    const put = async () => (await store.put(Readable.from([makePng()]), { prefix: 'sweep' })).key;
+    const old = new Date(Date.now() - ORPHAN_AGE_MS - 60_000);
+    const age = (key: string) => utimesSync(fileOf(key), old, old);
+    const named = await put();
+    const young = await put();
+    const orphans: string[] = [];
+    for (let i = 0; i < 203; i++) orphans.push(await put()); // more than one batch of 200
+    for (const key of [named, ...orphans]) age(key);
+    const asked: number[] = [];
+    const known = async (keys: string[]) => {
+      asked.push(keys.length);
+      return new Set(keys.filter((k) => k === named));
+    };
+    const removed = await sweepOrphans(store, 'sweep', known);
+    assert.equal(removed, 203);
+    assert.deepEqual(asked.sort((a, b) => b - a), [200, 4], 'batches of at most 200, only old objects asked about');
+    for (const key of orphans) assert.throws(() => statSync(fileOf(key)), /ENOENT/);
+    for (const key of [named, young]) assert.ok(statSync(fileOf(key)).isFile(), key);
+    assert.equal(await sweepOrphans(store, 'sweep', known), 0, 'nothing old and unnamed is left');
   });
 
   test('key rotation re-wraps every data key without touching the content', async () => {

@@ -1,8 +1,9 @@
-import { Button, Stack, Text } from '@mantine/core';
+import { Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { adminApi } from '../../api/endpoints';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
+import { RefreshButton } from '../../components/RefreshButton';
 import { useApi } from '../../hooks/useApi';
 import { MailCard } from './MailCard';
 
@@ -16,9 +17,7 @@ export function MailPage() {
         title={t('admin.mail.title')}
         description={t('admin.mail.intro')}
         actions={
-          <Button variant="light" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={state} />
         }
       />
       <LoadState {...state}>

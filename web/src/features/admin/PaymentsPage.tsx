@@ -6,6 +6,7 @@ import { PAYMENT_STATUSES, type AdminPayment, type PaymentStatus } from '../../a
 import { LoadState } from '../../components/LoadState';
 import { PagedResults } from '../../components/PagedResults';
 import { PageHeader } from '../../components/PageHeader';
+import { RefreshButton } from '../../components/RefreshButton';
 import { useApi } from '../../hooks/useApi';
 import { formatDateTime, formatMoney } from '../../lib/format';
 import { TopupStatusBadge } from '../wallet/TopupStatusBadge';
@@ -36,9 +37,7 @@ export function PaymentsPage() {
         title={t('admin.payments.title')}
         description={t('admin.payments.intro')}
         actions={
-          <Button variant="light" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={state} />
         }
       />
       <Stack>

@@ -5,6 +5,7 @@ import { adminApi } from '../../api/endpoints';
 import type { ReconciliationKind } from '../../api/types';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
+import { RefreshButton } from '../../components/RefreshButton';
 import { useApi } from '../../hooks/useApi';
 import { notifyError, notifySuccess } from '../../lib/errors';
 import { ReconciliationCard } from './ReconciliationCard';
@@ -38,9 +39,7 @@ export function ReconciliationsPage() {
         description={t('admin.reconciliations.intro')}
         actions={
           <Group gap="xs">
-            <Button variant="default" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton state={state} variant="default" />
             <Button onClick={() => void runNow()} loading={running}>
               {t('admin.reconciliations.runNow')}
             </Button>

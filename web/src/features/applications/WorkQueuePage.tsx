@@ -7,6 +7,7 @@ import { servicesApi } from '../../api/services';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
 import { PagedResults } from '../../components/PagedResults';
+import { RefreshButton } from '../../components/RefreshButton';
 import { useApi } from '../../hooks/useApi';
 import { formatDateTime } from '../../lib/format';
 import { useAge } from '../kyc/admin/KycQueuePage';
@@ -54,9 +55,7 @@ export function WorkQueuePage() {
             <Button component={Link} to="/admin/applications/new" variant="filled">
               {t('applications.walkIn.start')}
             </Button>
-            <Button variant="light" onClick={data.reload} loading={data.loading && data.data !== undefined}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton state={data} />
           </>
         }
       />

@@ -6,6 +6,7 @@ import { supportApi, type Attachment, type CustomerTicket } from '../../api/supp
 import { FormError } from '../../components/FormError';
 import { LoadState } from '../../components/LoadState';
 import { PageHeader } from '../../components/PageHeader';
+import { RefreshButton } from '../../components/RefreshButton';
 import { useApi } from '../../hooks/useApi';
 import { useSubmit } from '../../hooks/useSubmit';
 import { notifyError, notifySuccess } from '../../lib/errors';
@@ -90,9 +91,7 @@ export function TicketPage() {
           </Anchor>
         }
         actions={
-          <Button variant="light" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={state} />
         }
       />
       <LoadState {...state}>

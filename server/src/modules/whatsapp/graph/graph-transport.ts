@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
+import { flattenHeaders, injectHttp } from '../../../platform/in-process-http.js';
 import { GraphRequestError } from './graph-errors.js';
 
 /**
@@ -42,15 +43,6 @@ function errorCode(err: unknown): string | undefined {
   if (typeof e?.code === 'string') return e.code;
   if (typeof e?.cause?.code === 'string') return e.cause.code;
   return undefined;
-}
-
-function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
-  }
-  return out;
 }
 
 /**
@@ -111,25 +103,7 @@ export function createPooledTransport(opts: { connections?: number; keepAliveTim
   return { transport, close: () => agent.close() };
 }
 
-/**
- * Calls this same app in-process (app.inject): the built-in simulator is mounted in the app, and a
- * server calling its own PUBLIC_URL breaks behind proxies without hairpin routing or while it starts.
- * The client code is the same as over the network.
- */
+/** Calls this same app in-process (the simulator), with the Host header of the URL. */
 export function injectTransport(getApp: () => FastifyInstance): GraphTransport {
-  return async (request) => {
-    const u = new URL(request.url);
-    try {
-      const res = await getApp().inject({
-        method: request.method,
-        url: u.pathname + u.search,
-        // The Host the URL names, as over the network (the app builds absolute URLs from it).
-        headers: { host: u.host, ...request.headers },
-        ...(request.body !== undefined ? { payload: request.body } : {}),
-      });
-      return { status: res.statusCode, headers: flattenHeaders(res.headers as Record<string, string | string[] | undefined>), body: res.rawPayload };
-    } catch (err) {
-      throw new GraphRequestError('network', `${request.method} ${u.pathname} failed in-process: ${(err as Error).message}`, undefined, { cause: err });
-    }
-  };
+  return injectHttp(getApp, (message, cause) => new GraphRequestError('network', message, undefined, { cause }));
 }

@@ -21,6 +21,7 @@ import { emitCustomerEvent } from './emit.js';
 import type { Caller } from './endpoints.service.js';
 import type { DeliverySettings } from './settings.js';
 import { startReceiver, type Answer, type Received } from './test-receiver.js';
+import { mulberry32 } from '../../../test/random.js';
 
 /**
  * "Deliveries survive a restart of the platform and of the customer's endpoint": a platform working
@@ -36,18 +37,6 @@ const EVENTS = 60;
 // worker's rows come back quickly. The attempt timeout leaves room for PGlite, whose queries hold the
 // event loop while a busy process starts its job system.
 const SETTINGS: Partial<DeliverySettings> = { schedule: [0.2, 0.3, 0.5, 0.5, 1, 1, 1, 1, 1, 1], leaseMs: 6000, timeoutMs: 3000, pollMs: 50 };
-
-/** A deterministic random sequence (mulberry32), so a failing run can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A database on disk (PGlite) or its own PostgreSQL database, which two processes open in turn. */
 async function sharedDatabase(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
@@ -83,7 +72,7 @@ describe('webhook delivery across a killed platform and a flaky receiver', () =>
 
   // Two platform start-ups, one in a fresh process, take most of the time (minutes on a busy machine).
   test('every event reaches the endpoint at least once, as recorded and verifiably signed', { timeout: 600_000 }, async () => {
-    const random = seeded(20260301);
+    const random = mulberry32(20260301);
     let phase: 'before-kill' | 'after-restart' = 'before-kill';
     let afterRestart = 0;
     const flaky = (): Answer => {

@@ -1,6 +1,7 @@
 /**
  * The events customers can subscribe to (README.md lists what each carries and the Meta webhook field
  * it comes from). `ping` is sent only by "send test event" and needs no subscription.
+ * No imports here: the web imports this file (web/src/api/whatsapp-webhooks.ts).
  */
 export const EVENT_TYPES = [
   'message.received',

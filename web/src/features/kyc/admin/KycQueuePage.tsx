@@ -6,6 +6,7 @@ import { KYC_STATES, staffKycApi, type KycState } from '../../../api/kyc';
 import { LoadState } from '../../../components/LoadState';
 import { PagedResults } from '../../../components/PagedResults';
 import { PageHeader } from '../../../components/PageHeader';
+import { RefreshButton } from '../../../components/RefreshButton';
 import { useApi } from '../../../hooks/useApi';
 import { formatDateTime } from '../../../lib/format';
 import { KycStateBadge } from '../KycStateBadge';
@@ -40,9 +41,7 @@ export function KycQueuePage() {
         title={t('kyc.review.queueTitle')}
         description={t('kyc.review.queueIntro')}
         actions={
-          <Button variant="light" onClick={data.reload} loading={data.loading && data.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={data} />
         }
       />
       <Stack>

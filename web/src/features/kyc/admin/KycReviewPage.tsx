@@ -6,6 +6,7 @@ import { staffKycApi, type StaffKyc } from '../../../api/kyc';
 import { FormError } from '../../../components/FormError';
 import { LoadState } from '../../../components/LoadState';
 import { PageHeader } from '../../../components/PageHeader';
+import { RefreshButton } from '../../../components/RefreshButton';
 import { useApi } from '../../../hooks/useApi';
 import { useConfirm } from '../../../hooks/useConfirm';
 import { useSubmit } from '../../../hooks/useSubmit';
@@ -128,9 +129,7 @@ export function KycReviewPage() {
           </Anchor>
         }
         actions={
-          <Button variant="light" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={state} />
         }
       />
       <LoadState {...state}>

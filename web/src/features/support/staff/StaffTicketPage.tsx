@@ -6,6 +6,7 @@ import { PRIORITIES, staffSupportApi, type Attachment, type Priority, type Staff
 import { FormError } from '../../../components/FormError';
 import { LoadState } from '../../../components/LoadState';
 import { PageHeader } from '../../../components/PageHeader';
+import { RefreshButton } from '../../../components/RefreshButton';
 import { useApi } from '../../../hooks/useApi';
 import { useSubmit } from '../../../hooks/useSubmit';
 import { notifyError, notifySuccess } from '../../../lib/errors';
@@ -219,9 +220,7 @@ export function StaffTicketPage() {
           </Anchor>
         }
         actions={
-          <Button variant="light" onClick={state.reload} loading={state.loading && state.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={state} />
         }
       />
       <LoadState {...state}>

@@ -1,4 +1,4 @@
-import { Badge, Button, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -6,6 +6,7 @@ import { CATEGORIES, PRIORITIES, TICKET_STATES, staffSupportApi, type Priority, 
 import { LoadState } from '../../../components/LoadState';
 import { PagedResults } from '../../../components/PagedResults';
 import { PageHeader } from '../../../components/PageHeader';
+import { RefreshButton } from '../../../components/RefreshButton';
 import { useApi } from '../../../hooks/useApi';
 import { formatDateTime } from '../../../lib/format';
 import { PriorityBadge, TicketStateBadge } from '../TicketStateBadge';
@@ -61,9 +62,7 @@ export function SupportQueuePage() {
         title={t('support.staff.queueTitle')}
         description={t('support.staff.queueIntro')}
         actions={
-          <Button variant="light" onClick={data.reload} loading={data.loading && data.data !== undefined}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton state={data} />
         }
       />
       <Stack>

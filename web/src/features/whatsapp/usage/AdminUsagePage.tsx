@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, Modal, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Button, Group, Modal, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { billingApi, type Period } from '../../../api/whatsapp-account';
@@ -7,7 +7,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { useApi } from '../../../hooks/useApi';
 import { formatMoney } from '../../../lib/format';
 import { PeriodForm, lastThirtyDays, toPeriod, type PeriodDays } from './PeriodForm';
-import { UsageReport } from './UsageReport';
+import { UsageFigures, UsageReport } from './UsageReport';
 
 const numeric = { whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -37,23 +37,7 @@ export function AdminUsagePage() {
         <LoadState {...state}>
           {({ tenants, totals }) => (
             <Stack>
-              <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-                {[
-                  [t('waUsage.sent'), String(totals.outbound)],
-                  [t('waUsage.received'), String(totals.inbound)],
-                  [t('waUsage.spend'), formatMoney(totals.chargedPaise)],
-                  [t('waUsage.pending'), formatMoney(totals.pendingPaise)],
-                ].map(([label, value]) => (
-                  <Card key={label} withBorder radius="md" padding="sm">
-                    <Text size="xs" c="dimmed">
-                      {label}
-                    </Text>
-                    <Text fw={700} fz="lg" style={numeric}>
-                      {value}
-                    </Text>
-                  </Card>
-                ))}
-              </SimpleGrid>
+              <UsageFigures totals={totals} />
               {tenants.length === 0 ? (
                 <Text c="dimmed">{t('waUsage.empty')}</Text>
               ) : (

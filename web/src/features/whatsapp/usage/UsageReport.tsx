@@ -1,6 +1,6 @@
 import { Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { MESSAGE_STATUSES, type TenantUsage } from '../../../api/whatsapp-account';
+import { MESSAGE_STATUSES, type TenantUsage, type UsageSummary } from '../../../api/whatsapp-account';
 import { formatMoney } from '../../../lib/format';
 import { numberTitle } from '../numbers/numberLabels';
 
@@ -19,6 +19,19 @@ function Figure({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** Sent, received, spend and pending money, as four figures (a tenant's report, and all tenants'). */
+export function UsageFigures({ totals }: { totals: Pick<UsageSummary, 'outbound' | 'inbound' | 'chargedPaise' | 'pendingPaise'> }) {
+  const { t } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+      <Figure label={t('waUsage.sent')} value={String(totals.outbound)} />
+      <Figure label={t('waUsage.received')} value={String(totals.inbound)} />
+      <Figure label={t('waUsage.spend')} value={formatMoney(totals.chargedPaise)} />
+      <Figure label={t('waUsage.pending')} value={formatMoney(totals.pendingPaise)} />
+    </SimpleGrid>
+  );
+}
+
 /** A tenant's usage report: totals, by category and status, per number, per day. */
 export function UsageReport({ usage }: { usage: TenantUsage }) {
   const { t } = useTranslation();
@@ -26,12 +39,7 @@ export function UsageReport({ usage }: { usage: TenantUsage }) {
   const categoryLabel = (c: string) => t(`waPrices.categories.${c}`, { defaultValue: c });
   return (
     <Stack>
-      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
-        <Figure label={t('waUsage.sent')} value={String(totals.outbound)} />
-        <Figure label={t('waUsage.received')} value={String(totals.inbound)} />
-        <Figure label={t('waUsage.spend')} value={formatMoney(totals.chargedPaise)} />
-        <Figure label={t('waUsage.pending')} value={formatMoney(totals.pendingPaise)} />
-      </SimpleGrid>
+      <UsageFigures totals={totals} />
 
       <Title order={2} size="h5">
         {t('waUsage.byCategory')}

@@ -1,11 +1,14 @@
 import { Button, Checkbox, Group, Modal, Radio, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { webhooksApi, type EndpointFormat, type WebhookEndpoint, type WebhookNumber } from '../../../api/whatsapp-webhooks';
+import { ALL_EVENTS, webhooksApi, type EndpointFormat, type EventType, type WebhookEndpoint, type WebhookNumber } from '../../../api/whatsapp-webhooks';
 import { FormError } from '../../../components/FormError';
 import { useForm } from '../../../hooks/useForm';
 import { useSubmit } from '../../../hooks/useSubmit';
-import { ALL_EVENTS, numberName, useEventTypeLabel } from './labels';
+import { numberName, useEventTypeLabel } from './labels';
+
+/** What a new endpoint receives unless changed. */
+const DEFAULT_TYPES: EventType[] = ['message.received', 'message.status'];
 
 const checkUrl = (value: string): string | null => {
   const v = value.trim();
@@ -39,7 +42,7 @@ export function EndpointFormModal({
   const typeLabel = useEventTypeLabel();
   const form = useForm({ url: endpoint?.url ?? '', description: endpoint?.description ?? '' }, { url: checkUrl });
   const [allEvents, setAllEvents] = useState(endpoint ? endpoint.eventTypes.includes(ALL_EVENTS) : false);
-  const [types, setTypes] = useState<string[]>(endpoint && !endpoint.eventTypes.includes(ALL_EVENTS) ? endpoint.eventTypes : ['message.received', 'message.status']);
+  const [types, setTypes] = useState<string[]>(endpoint && !endpoint.eventTypes.includes(ALL_EVENTS) ? endpoint.eventTypes : DEFAULT_TYPES);
   const [allNumbers, setAllNumbers] = useState(endpoint ? endpoint.numberIds === null : true);
   const [numberIds, setNumberIds] = useState<string[]>(endpoint?.numberIds ?? []);
   const [format, setFormat] = useState<EndpointFormat>(endpoint?.format ?? 'standard');

@@ -1,7 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { DeliveryState, WebhookEndpoint, WebhookNumber } from '../../../api/whatsapp-webhooks';
-
-export const ALL_EVENTS = '*';
+import { ALL_EVENTS, type DeliveryState, type WebhookEndpoint, type WebhookNumber } from '../../../api/whatsapp-webhooks';
 
 export const DELIVERY_COLORS: Record<DeliveryState, string> = { pending: 'yellow', succeeded: 'teal', failed: 'red' };
 
