@@ -8,9 +8,12 @@ import { CreditLeases } from '../server/src/modules/wallet/credit-leases.js';
 import { spawnSync } from 'node:child_process';
 import { benchWebhookDelivery } from './webhook-delivery.js'; // customer webhooks
 import { benchWhatsAppSend } from './whatsapp-send.js'; // whatsapp sends
+import { benchWhatsAppWebhooks } from './whatsapp-webhooks.js'; // whatsapp status webhooks
 
 const SYSTEM = { type: 'system' } as const;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/** The HTTP benches measure in interleaved rounds (bench-kit.ts measureRounds). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 /** Runs `op` from `CONCURRENCY` loops for SECONDS and returns operations per second. */
@@ -86,5 +89,6 @@ if (!process.env.BENCH_CHILD) {
 } else {
   await benchWallet(kind);
   await benchWebhookDelivery(kind);
-  await benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY });
+  await benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS });
+  await benchWhatsAppWebhooks(kind, { seconds: SECONDS, concurrency: CONCURRENCY });
 }

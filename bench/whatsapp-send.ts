@@ -2,16 +2,13 @@
 // logging (message log, activity log, request logs) on, against the Cloud API simulator running in
 // another process, as a ratio to a bare Fastify POST + one INSERT measured in the same run on the
 // same database. One busy tenant, and many tenants; p50/p99 latency of a send, and what the platform
-// adds to a direct call to the simulator.
-import { spawn, type ChildProcess } from 'node:child_process';
+// adds to a direct call to the simulator. Everything is measured in interleaved rounds, each compared
+// with the baseline of its own round (bench-kit.ts measureRounds), with CPU per send per process.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import Fastify from 'fastify';
 import { Pool } from 'undici';
 import { createPlatform } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
@@ -21,63 +18,7 @@ import { cloneTestDb } from '../server/src/test/test-db.js';
 import { mintApiKey } from '../server/src/modules/whatsapp/api-keys/api-key-auth.js';
 import { sealNumberSecret } from '../server/src/modules/whatsapp/numbers/numbers.repo.js';
 import { createWalletService } from '../server/src/modules/wallet/wallet.service.js';
-
-interface Options {
-  seconds: number;
-  concurrency: number;
-}
-
-interface Measured {
-  rate: number;
-  p50: number;
-  p99: number;
-  failures: number;
-}
-
-const sink = () => new Writable({ write: (_chunk, _enc, done) => done() });
-
-/** Runs `op` from `concurrency` loops for `seconds`; counts successes and keeps every latency. */
-async function measure(opts: Options, op: (i: number) => Promise<boolean>): Promise<Measured> {
-  const latencies: number[] = [];
-  let ok = 0;
-  let failures = 0;
-  let next = 0;
-  const started = performance.now();
-  const until = started + opts.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async () => {
-      while (performance.now() < until) {
-        const t0 = performance.now();
-        if (await op(next++)) ok++;
-        else failures++;
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { rate: ok / elapsed, p50: at(0.5), p99: at(0.99), failures };
-}
-
-/** A script in another process that prints {"port": …} when ready (the simulator, or the Meta stub). */
-async function startProcess(script: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-  const lines = createInterface({ input: child.stdout! });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
-    lines.once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
-  });
-  return { port, child };
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+import { measure, measureRounds, post, roundsRow, sink, startBaseline, startProcess, stopProcess, type Options } from './bench-kit.js';
 
 interface Sender {
   tenantId: string;
@@ -88,7 +29,7 @@ interface Sender {
   recipients: string[];
 }
 
-export async function benchWhatsAppSend(kind: string, opts: Options): Promise<void> {
+export async function benchWhatsAppSend(kind: string, opts: Options & { rounds: number }): Promise<void> {
   const sim = await startProcess('bench/whatsapp-sim-process.ts');
   const stub = await startProcess('bench/whatsapp-meta-stub.ts');
   const simUrl = `http://127.0.0.1:${sim.port}`;
@@ -123,17 +64,14 @@ export async function benchWhatsAppSend(kind: string, opts: Options): Promise<vo
         },
       };
     }
-    let platform = await startPlatform(`${simUrl}/sandbox/graph`);
+    // The platform twice, on the same database: its Graph client pointed at the simulator, and at a
+    // Meta stub that does no work (what the platform itself costs).
+    const viaSim = await startPlatform(`${simUrl}/sandbox/graph`);
+    const viaStub = await startPlatform(`http://127.0.0.1:${stub.port}`);
 
     // The baseline: a bare Fastify POST that writes one row, logging the same way.
-    await db.query('CREATE TABLE bench_send_baseline (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body jsonb NOT NULL)');
-    const bare = Fastify({ logger: { level: 'info', stream: sink() } });
-    bare.post('/bench', async (request) => {
-      const [row] = await db.query<{ id: number }>('INSERT INTO bench_send_baseline (body) VALUES ($1) RETURNING id', [JSON.stringify(request.body)]);
-      return { id: row!.id };
-    });
-    await bare.listen({ host: '127.0.0.1', port: 0 });
-    const barePool = new Pool(`http://127.0.0.1:${(bare.server.address() as AddressInfo).port}`, { connections: opts.concurrency });
+    const bare = await startBaseline(db, opts.concurrency);
+    const barePool = bare.pool;
 
     const simCall = async (method: 'POST' | 'PATCH', url: string, body: unknown, token?: string) => {
       const res = await simPool.request({ method, path: url, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
@@ -170,49 +108,48 @@ export async function benchWhatsAppSend(kind: string, opts: Options): Promise<vo
     const many: Sender[] = [];
     for (let i = 0; i < 100; i++) many.push(await sender(2));
 
-    const post = async (pool: Pool, url: string, body: unknown, headers: Record<string, string> = {}): Promise<boolean> => {
-      const res = await pool.request({ method: 'POST', path: url, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      await res.body.dump();
-      return res.statusCode === 200;
-    };
     const message = (to: string, i: number) => ({ to, type: 'text', text: { body: `Your order ${i} is ready for pickup.` } });
-    const send = (s: Sender, i: number) => post(platform.pool, '/v1/messages', { from: s.numberId, ...message(s.recipients[i % s.recipients.length]!, i) }, { authorization: `Bearer ${s.key}` });
+    const send = (platform: { pool: Pool }, s: Sender, i: number) =>
+      post(platform.pool, '/v1/messages', { from: s.numberId, ...message(s.recipients[i % s.recipients.length]!, i) }, { authorization: `Bearer ${s.key}` });
 
-    // Warm up every path (JIT, connection pools, credit leases) before measuring.
+    // Warm up every path (JIT, connection pools, each tenant's credit lease and cached key) before measuring.
     await measure({ ...opts, seconds: 1 }, (i) => post(barePool, '/bench', message('x', i)));
-    await measure({ ...opts, seconds: 1 }, (i) => send(many[i % many.length]!, i));
-    await measure({ ...opts, seconds: 1 }, (i) => send(busy, i));
+    for (const platform of [viaSim, viaStub]) {
+      for (let i = 0; i < many.length; i += opts.concurrency) await Promise.all(many.slice(i, i + opts.concurrency).map((s, j) => send(platform, s, i + j)));
+      await measure({ ...opts, seconds: 1 }, (i) => send(platform, busy, i));
+    }
 
-    const baseline = await measure(opts, (i) => post(barePool, '/bench', message('x', i)));
-    const direct = await measure(opts, (i) => post(simPool, `/sandbox/graph/v23.0/${busy.phoneNumberId}/messages`, { messaging_product: 'whatsapp', ...message(busy.recipients[i % busy.recipients.length]!, i) }, { authorization: `Bearer ${busy.simToken}` }));
-    const oneTenant = await measure(opts, (i) => send(busy, i));
-    const manyTenants = await measure(opts, (i) => send(many[i % many.length]!, i));
-
-    // The same sends against a Meta that does no work: what the platform itself costs.
-    await platform.stop();
-    platform = await startPlatform(`http://127.0.0.1:${stub.port}`);
-    await measure({ ...opts, seconds: 1 }, (i) => send(many[i % many.length]!, i));
-    await measure({ ...opts, seconds: 1 }, (i) => send(busy, i));
-    const stubOne = await measure(opts, (i) => send(busy, i));
-    const stubMany = await measure(opts, (i) => send(many[i % many.length]!, i));
+    const simPids = [sim.child.pid!];
+    const stubPids = [stub.child.pid!];
+    const { baseline, results } = await measureRounds(opts, { name: 'baseline', op: (i) => post(barePool, '/bench', message('x', i)) }, [
+      {
+        name: 'direct',
+        op: (i) => post(simPool, `/sandbox/graph/v23.0/${busy.phoneNumberId}/messages`, { messaging_product: 'whatsapp', ...message(busy.recipients[i % busy.recipients.length]!, i) }, { authorization: `Bearer ${busy.simToken}` }),
+        pids: simPids,
+      },
+      { name: 'one', op: (i) => send(viaSim, busy, i), pids: simPids },
+      { name: 'many', op: (i) => send(viaSim, many[i % many.length]!, i), pids: simPids },
+      { name: 'stub one', op: (i) => send(viaStub, busy, i), pids: stubPids },
+      { name: 'stub many', op: (i) => send(viaStub, many[i % many.length]!, i), pids: stubPids },
+    ]);
+    const [direct, oneTenant, manyTenants, stubOne, stubMany] = results as [typeof baseline, typeof baseline, typeof baseline, typeof baseline, typeof baseline];
 
     const [logged] = await db.query<{ n: number; reserved: number }>("SELECT count(*)::int AS n, COALESCE(sum(reserved_paise), 0)::bigint AS reserved FROM wa_messages WHERE status = 'accepted'");
-    const row = (name: string, m: Measured, ratio = true) =>
-      `  ${name.padEnd(50)} ${m.rate.toFixed(0).padStart(6)} /s${ratio ? `   ratio ${(m.rate / baseline.rate).toFixed(2)}` : '            '}   p50 ${m.p50.toFixed(1).padStart(6)} ms   p99 ${m.p99.toFixed(1).padStart(6)} ms${m.failures ? `   (${m.failures} failed)` : ''}`;
-    console.log(`\nWhatsApp sends on ${kind} (${opts.concurrency} concurrent, ${opts.seconds}s each; simulator in another process)`);
-    console.log(row('bare Fastify POST + one INSERT (baseline)', baseline, false));
-    console.log(row('direct POST to the simulator (Meta’s side alone)', direct));
-    console.log(row('POST /v1/messages, one busy tenant', oneTenant));
-    console.log(row('POST /v1/messages, 100 tenants', manyTenants));
-    console.log(row('POST /v1/messages, one busy tenant, Meta stub', stubOne));
-    console.log(row('POST /v1/messages, 100 tenants, Meta stub', stubMany));
-    console.log(`  one busy tenant ÷ 100 tenants: ${(oneTenant.rate / manyTenants.rate).toFixed(2)} (simulator), ${(stubOne.rate / stubMany.rate).toFixed(2)} (stub)   (targets: sends ≥ 0.5 of baseline, one tenant ≥ 0.8 of many)`);
+    console.log(`\nWhatsApp sends on ${kind} (${opts.concurrency} concurrent, ${opts.rounds} interleaved rounds of ${opts.seconds}s; medians; simulator in another process; CPU = this process + the helper's)`);
+    console.log(roundsRow('bare Fastify POST + one INSERT (baseline)', baseline, false));
+    console.log(roundsRow('direct POST to the simulator (Meta’s side alone)', direct));
+    console.log(roundsRow('POST /v1/messages, one busy tenant', oneTenant));
+    console.log(roundsRow('POST /v1/messages, 100 tenants', manyTenants));
+    console.log(roundsRow('POST /v1/messages, one busy tenant, Meta stub', stubOne));
+    console.log(roundsRow('POST /v1/messages, 100 tenants, Meta stub', stubMany));
+    console.log(`  one busy tenant ÷ 100 tenants: ${(oneTenant.ratio / manyTenants.ratio).toFixed(2)} (simulator), ${(stubOne.ratio / stubMany.ratio).toFixed(2)} (stub)   (targets: sends ≥ 0.5 of baseline, one tenant ≥ 0.8 of many)`);
+    console.log(`  platform CPU per send ÷ baseline CPU per POST: ${(stubOne.cpuMs[0]! / baseline.cpuMs[0]!).toFixed(2)} (one tenant), ${(stubMany.cpuMs[0]! / baseline.cpuMs[0]!).toFixed(2)} (100 tenants), stub; simulator CPU per send ÷ baseline: ${(direct.cpuMs[1]! / baseline.cpuMs[0]!).toFixed(2)}`);
     console.log(`  added by the platform over a direct simulator call: p50 ${(oneTenant.p50 - direct.p50).toFixed(1)} ms, p99 ${(oneTenant.p99 - direct.p99).toFixed(1)} ms; over the bare POST (stub): p50 ${(stubOne.p50 - baseline.p50).toFixed(1)} ms, p99 ${(stubOne.p99 - baseline.p99).toFixed(1)} ms`);
     console.log(`  ${logged!.n} messages logged as accepted, ${logged!.reserved} paise reserved`);
 
-    await barePool.close();
     await bare.close();
-    await platform.stop();
+    await viaSim.stop();
+    await viaStub.stop();
   } finally {
     await simPool.close();
     await stopProcess(sim.child);

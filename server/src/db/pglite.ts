@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { checkChannel, type Db, type Queryable, type Tx } from './types.js';
 
 function wrap(client: PGlite | Transaction): Queryable {
@@ -23,6 +24,10 @@ export function pgliteDb(pglite: PGlite): Db {
     kind: 'pglite',
     ...wrap(pglite),
     async tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      // PGlite runs in this thread and a query never waits for I/O: a loop of transactions (a job
+      // applying a thousand statuses) would otherwise go on in microtasks and starve every socket.
+      // Each transaction first lets the event loop take in what arrived.
+      await yieldToEventLoop();
       return pglite.transaction(async (t) => fn({ ...wrap(t), inTransaction: true }));
     },
     async exec(sql: string) {

@@ -12,7 +12,16 @@ export interface JobDefinition<T extends object = object> {
   /** Cron expression (UTC) for recurring jobs; pg-boss makes sure one instance runs each slot. */
   cron?: string;
   concurrency?: number;
+  /**
+   * Start the job as soon as its enqueuing transaction commits (a NOTIFY wakes the workers of every
+   * process) rather than at the workers' next poll, up to a second later: for queues on a path
+   * someone waits for, such as Meta's webhooks.
+   */
+  wakeOnEnqueue?: boolean;
 }
+
+/** The NOTIFY channel that wakes workers: the payload is the queue's name. */
+const WAKE_CHANNEL = 'seva_jobs_wake';
 
 /** A loop of its own (not a pg-boss queue) that runs only in processes that work jobs. */
 export interface BackgroundWorker {
@@ -35,6 +44,10 @@ export class Jobs {
   private readonly definitions = new Map<string, JobDefinition>();
   private readonly workers: BackgroundWorker[] = [];
   private workersRunning = false;
+  /** pg-boss worker ids of this process, by queue. */
+  private readonly workerIds = new Map<string, string[]>();
+  private readonly wakeTurns = new Map<string, number>();
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -75,23 +88,42 @@ export class Jobs {
     }
     if (!work) return;
     for (const def of this.definitions.values()) {
-      await boss.work(def.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
-        for (const job of jobs) await def.handler(job.data as object);
-      });
+      const ids: string[] = [];
+      this.workerIds.set(def.name, ids);
+      // PGlite is one connection: a second worker would only add polling.
+      const concurrency = this.db.kind === 'pglite' ? 1 : Math.max(1, def.concurrency ?? 1);
+      for (let slot = 0; slot < concurrency; slot++) {
+        const id = await boss.work(def.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+          for (const job of jobs) await def.handler(job.data as object);
+          // More may be waiting: this worker fetches again at once, not after the polling interval
+          // (it sleeps only after a fetch that found nothing).
+          const self = ids[slot];
+          if (self) boss.notifyWorker(self);
+        });
+        ids.push(id);
+      }
       if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
+    }
+    if ([...this.definitions.values()].some((d) => d.wakeOnEnqueue)) {
+      // A notification missed while the listening connection was down costs at most the polling interval.
+      this.unlisten = await this.db.listen(WAKE_CHANNEL, (name) => this.wake(name));
     }
     for (const worker of this.workers) worker.start();
     this.workersRunning = true;
   }
 
   async enqueue(q: Queryable, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
-    if (!this.definitions.has(name)) throw new Error(`Unknown job ${name}`);
+    const def = this.definitions.get(name);
+    if (!def) throw new Error(`Unknown job ${name}`);
     if (!this.boss) throw new Error('Jobs.start() must run before enqueue');
-    return this.boss.send(name, data, {
+    const id = await this.boss.send(name, data, {
       db: { executeSql: (text: string, values?: unknown[]) => rawSql(q, text, values) },
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
     } as PgBoss.SendOptions);
+    // Delivered once the caller's transaction commits, so the woken worker finds the job.
+    if (def.wakeOnEnqueue && id && !options.startAfterSeconds) await q.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, name]);
+    return id;
   }
 
   /** Runs one queued job of `name` now, in this process: for CLI tools and tests. */
@@ -116,7 +148,23 @@ export class Jobs {
     return ran;
   }
 
+  /**
+   * One job was enqueued: one of this process's workers of `name` fetches now rather than at its next
+   * poll, in turn, so a burst spreads over all of them (a busy one fetches again when it is done).
+   */
+  private wake(name: string): void {
+    const ids = this.workerIds.get(name);
+    if (!ids?.length || !this.boss) return;
+    const turn = this.wakeTurns.get(name) ?? 0;
+    this.wakeTurns.set(name, turn + 1);
+    this.boss.notifyWorker(ids[turn % ids.length]!);
+  }
+
   async stop(): Promise<void> {
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
+    this.workerIds.clear();
     if (this.workersRunning) {
       this.workersRunning = false;
       await Promise.all(this.workers.map((w) => w.stop()));

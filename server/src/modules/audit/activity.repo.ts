@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/index.js';
+import { Params, type Queryable } from '../../db/index.js';
 import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { escapeLike } from '../../platform/sql.js';
 
@@ -55,9 +55,20 @@ export async function insertActivity(q: Queryable, actor: Actor, entry: Activity
 }
 
 /** Several records in one statement (a batch of writes committed together, e.g. grouped message sends). */
-export async function insertActivities(q: Queryable, records: readonly { actor: Actor; entry: ActivityEntry; meta: RequestMeta }[]): Promise<void> {
+export async function insertActivities(q: Queryable, records: readonly ActivityRecord[]): Promise<void> {
   if (!records.length) return;
-  const params: unknown[] = [];
+  const ps = new Params();
+  await q.query(activitiesInsert(ps, records), ps.values);
+}
+
+export interface ActivityRecord {
+  actor: Actor;
+  entry: ActivityEntry;
+  meta: RequestMeta;
+}
+
+/** The INSERT of `insertActivities` (at least one record), to run as part of a larger statement (db/statement.ts). */
+export function activitiesInsert(ps: Params, records: readonly ActivityRecord[]): string {
   const rows = records.map(({ actor, entry, meta }) => {
     const [actorType, actorId] = actorColumns(actor);
     const values = [
@@ -73,16 +84,11 @@ export async function insertActivities(q: Queryable, records: readonly { actor: 
       meta.requestId,
       JSON.stringify(entry.details ?? {}),
     ];
-    const first = params.length + 1;
-    params.push(...values);
-    return `(${values.map((_, i) => `$${first + i}`).join(', ')})`;
+    return `(${values.map((v) => ps.add(v)).join(', ')})`;
   });
-  await q.query(
-    `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome,
+  return `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome,
        ip, user_agent, request_id, details)
-     VALUES ${rows.join(', ')}`,
-    params,
-  );
+     VALUES ${rows.join(', ')}`;
 }
 
 export async function findActivity(q: Queryable, f: ActivityFilter): Promise<ActivityRow[]> {

@@ -48,7 +48,7 @@ export async function registerMetaSandbox(
   });
   // Meta retries webhooks for days; ten tries with doubling delays from 5 s cover about an hour and a half.
   jobs.define<{ id: string }>({ name: WEBHOOK_JOB, handler: sandbox.deliverWebhook, retryLimit: 10, retryDelaySeconds: 5 });
-  jobs.define<{ id: string }>({ name: PROGRESS_JOB, handler: sandbox.progress, retryLimit: 5, retryDelaySeconds: 2 });
+  jobs.define<{ ids?: string[]; id?: string }>({ name: PROGRESS_JOB, handler: sandbox.progress, retryLimit: 5, retryDelaySeconds: 2 });
   jobs.define<{ id: string }>({ name: TEMPLATE_REVIEW_JOB, handler: sandbox.reviewPendingTemplate, retryLimit: 5, retryDelaySeconds: 5 });
   jobs.define({ name: PURGE_JOB, cron: '47 * * * *', handler: sandbox.purge });
   await app.register(graphApiRoutes, { prefix: SANDBOX_GRAPH_PREFIX, sandbox, publicUrl: config.publicUrl });

@@ -118,6 +118,42 @@ export async function insertToken(q: Queryable, hash: string, wabaId: string, ex
   await q.query('INSERT INTO meta_sandbox_tokens (token_hash, waba_id, expires_at) VALUES ($1, $2, $3)', [hash, wabaId, expiresAt]);
 }
 
+/**
+ * The token of a call and the number it names, in one round trip (the send path's hot query).
+ * `number` is absent when no number has that id.
+ */
+export async function findTokenAndNumber(q: Queryable, hash: string, numberId: string): Promise<{ token: TokenRow; number: NumberRow | undefined } | undefined> {
+  const rows = await q.query<NumberRow & { t_waba_id: string; t_expires_at: Date | null; t_revoked_at: Date | null }>(
+    `SELECT t.waba_id AS t_waba_id, t.expires_at AS t_expires_at, t.revoked_at AS t_revoked_at, n.*
+       FROM meta_sandbox_tokens t LEFT JOIN meta_sandbox_numbers n ON n.id = $2
+      WHERE t.token_hash = $1`,
+    [hash, numberId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { t_waba_id, t_expires_at, t_revoked_at, ...number } = row;
+  return { token: { token_hash: hash, waba_id: t_waba_id, expires_at: t_expires_at, revoked_at: t_revoked_at }, number: number.id ? number : undefined };
+}
+
+/** What the simulator knows of a recipient, and of its conversation with a number, in one round trip. */
+export async function findRecipient(q: Queryable, phoneNumberId: string, waId: string): Promise<{ user: UserRow | undefined; conversation: ConversationRow | undefined }> {
+  const [row] = await q.query<{ u_wa_id: string | null; profile_name: string; undeliverable: UserRow['undeliverable']; auto_read: boolean } & Omit<ConversationRow, 'wa_id'> & { phone_number_id: string | null }>(
+    `SELECT u.wa_id AS u_wa_id, u.profile_name, u.undeliverable, u.auto_read,
+            c.phone_number_id, c.last_inbound_at, c.entry_point_until, c.marketing, c.last_message_at
+       FROM (SELECT 1) one
+       LEFT JOIN meta_sandbox_users u ON u.wa_id = $2
+       LEFT JOIN meta_sandbox_conversations c ON c.phone_number_id = $1 AND c.wa_id = $2`,
+    [phoneNumberId, waId],
+  );
+  const r = row!;
+  return {
+    user: r.u_wa_id ? { wa_id: r.u_wa_id, profile_name: r.profile_name, undeliverable: r.undeliverable, auto_read: r.auto_read } : undefined,
+    conversation: r.phone_number_id
+      ? { phone_number_id: r.phone_number_id, wa_id: waId, last_inbound_at: r.last_inbound_at, entry_point_until: r.entry_point_until, marketing: r.marketing, last_message_at: r.last_message_at }
+      : undefined,
+  };
+}
+
 export async function findUser(q: Queryable, waId: string): Promise<UserRow | undefined> {
   return (await q.query<UserRow>('SELECT wa_id, profile_name, undeliverable, auto_read FROM meta_sandbox_users WHERE wa_id = $1', [waId]))[0];
 }
@@ -186,6 +222,45 @@ export async function insertMessage(
     `INSERT INTO meta_sandbox_messages (id, phone_number_id, wa_id, direction, type, content, template_id, category, status, biz_opaque_callback_data)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [m.id, m.phoneNumberId, m.waId, m.direction, m.type, JSON.stringify(m.content), m.templateId ?? null, m.category ?? null, m.status, m.bizOpaque ?? null],
+  );
+}
+
+/** Several accepted outbound messages, and their conversations touched, in one statement each. */
+export interface NewOutboundMessage {
+  id: string;
+  phoneNumberId: string;
+  waId: string;
+  type: string;
+  content: unknown;
+  templateId: string | null;
+  category: string;
+  bizOpaque: string | null;
+}
+
+export async function insertOutboundMessages(q: Queryable, ms: readonly NewOutboundMessage[]): Promise<void> {
+  if (!ms.length) return;
+  await q.query(
+    `INSERT INTO meta_sandbox_messages (id, phone_number_id, wa_id, direction, type, content, template_id, category, status, biz_opaque_callback_data)
+     SELECT id, pn, wa, 'outbound', ty, c::jsonb, tpl, cat, 'accepted', bo
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, pn, wa, ty, c, tpl, cat, bo)`,
+    [
+      ms.map((m) => m.id),
+      ms.map((m) => m.phoneNumberId),
+      ms.map((m) => m.waId),
+      ms.map((m) => m.type),
+      ms.map((m) => JSON.stringify(m.content)),
+      ms.map((m) => m.templateId),
+      ms.map((m) => m.category),
+      ms.map((m) => m.bizOpaque),
+    ],
+  );
+  // One row per conversation: ON CONFLICT may not touch a row twice in one statement.
+  const pairs = [...new Map(ms.map((m) => [`${m.phoneNumberId}:${m.waId}`, m])).values()];
+  await q.query(
+    `INSERT INTO meta_sandbox_conversations (phone_number_id, wa_id)
+     SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_message_at = now()`,
+    [pairs.map((m) => m.phoneNumberId), pairs.map((m) => m.waId)],
   );
 }
 

@@ -3,11 +3,14 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Queryable } from '../../db/index.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import type { Jobs } from '../../platform/jobs.js';
+import { GroupCommit } from '../../platform/group-commit.js';
 import { hitWindow } from '../../platform/rate-limit.js';
 import { GraphRequestError } from '../whatsapp/graph/graph-errors.js';
 import type { GraphTransport } from '../whatsapp/graph/graph-transport.js';
 import { signWebhook } from '../whatsapp/webhook-signature.js';
 import { checkUpload, mediaFits } from './media-rules.js';
+import { SimRates } from './sim-rates.js';
+import { TtlCache } from '../../platform/ttl-cache.js';
 import { validateSend, type ValidatedSend } from './message-rules.js';
 import * as repo from './meta-sandbox.repo.js';
 import type { ConversationRow, MessageRow, NumberRow, TemplateRow, UserRow } from './meta-sandbox.repo.js';
@@ -156,6 +159,23 @@ export function createMetaSandbox(deps: {
   templateReviewDelaySeconds?: number;
 }) {
   const { db, jobs, metaApp, log } = deps;
+  const rates = new SimRates();
+  const senders = new TtlCache<{ token: repo.TokenRow; number: NumberRow | undefined }>(5_000);
+  /**
+   * Accepted messages are written in groups (platform/group-commit.ts): the messages of concurrent
+   * calls in one transaction, with one progress job for the group — as Meta answers at once and
+   * works through its queue afterwards.
+   */
+  const accepted = new GroupCommit<repo.NewOutboundMessage, void>(
+    async (items) => {
+      await db.tx(async (tx) => {
+        await repo.insertOutboundMessages(tx, items);
+        await jobs.enqueue(tx, PROGRESS_JOB, { ids: items.map((m) => m.id) });
+      });
+      return items.map(() => undefined);
+    },
+    { concurrency: db.kind === 'pglite' ? 1 : 4 },
+  );
   const legacyConversation = Number(/^v(\d+)/.exec(deps.graphVersion)?.[1] ?? 99) < 24;
   const reviewDelay = deps.templateReviewDelaySeconds ?? 5;
 
@@ -169,11 +189,38 @@ export function createMetaSandbox(deps: {
     if (!token || token.length > 4096) throw unparsable();
     const row = await repo.findToken(db, tokenHash(token));
     if (!row) throw unparsable();
+    checkToken(row);
+    return { wabaId: row.waba_id };
+  }
+
+  /** A known token still usable: not revoked, not expired. */
+  function checkToken(row: repo.TokenRow): void {
     if (row.revoked_at) {
       throw new SimGraphError(0, undefined, { whatsapp: false, message: 'AuthException: We were unable to authenticate the app user. The access token has been invalidated.' });
     }
     if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new SimGraphError(190, undefined, { whatsapp: false, subcode: 463, message: expiredMessage(row.expires_at) });
-    return { wabaId: row.waba_id };
+  }
+
+  /**
+   * authenticate + numberFor of a send: the same answers in the same order, from one round trip, and
+   * for a few seconds from memory — the simulator changes tokens and numbers only through this
+   * service, which forgets them then (`senders.clear()`).
+   */
+  async function sendingNumber(token: string | undefined, id: string): Promise<NumberRow> {
+    const unparsable = () => new SimGraphError(190, undefined, { whatsapp: false, message: 'Invalid OAuth access token - Cannot parse access token' });
+    if (!token || token.length > 4096) throw unparsable();
+    const hash = tokenHash(token);
+    const numberId = /^[0-9]{1,32}$/.test(id) ? id : '';
+    let found = senders.get(`${hash}:${numberId}`);
+    if (!found) {
+      found = await repo.findTokenAndNumber(db, hash, numberId);
+      if (found?.number) senders.set(`${hash}:${numberId}`, found);
+    }
+    if (!found) throw unparsable();
+    checkToken(found.token);
+    const n = found.number;
+    if (!n || n.waba_id !== found.token.waba_id) throw objectNotFound(id, 'post');
+    return n;
   }
 
   async function numberFor(auth: Auth, id: string, method: 'get' | 'post' | 'delete'): Promise<NumberRow> {
@@ -283,11 +330,9 @@ export function createMetaSandbox(deps: {
 
   /** POST /{phone-number-id}/messages. */
   async function send(phoneNumberId: string, token: string | undefined, body: unknown) {
-    const auth = await authenticate(token);
-    const n = await numberFor(auth, phoneNumberId, 'post');
+    const n = await sendingNumber(token, phoneNumberId);
     // Every call counts against the number's throughput, accepted or not.
-    const { hits } = await hitWindow(db, `meta-sandbox:mps:${n.id}`, 1);
-    if (hits > n.mps) throw new SimGraphError(130429, 'Cloud API message throughput has been reached.', { subcode: 2494055, retryAfterSeconds: 1 });
+    if (!rates.takeCall(n.id, n.mps)) throw new SimGraphError(130429, 'Cloud API message throughput has been reached.', { subcode: 2494055, retryAfterSeconds: 1 });
     if (n.restriction === 'policy_blocked') {
       throw new SimGraphError(368, 'The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy.');
     }
@@ -300,15 +345,11 @@ export function createMetaSandbox(deps: {
     const v = validateSend(body);
     if (v.kind === 'read') return markRead(n, v);
     if (v.waId === n.display_phone_number) throw new SimGraphError(131021, 'Recipient cannot be the sender.');
-    const user = (await repo.findUser(db, v.waId)) ?? repo.defaultUser(v.waId);
+    const recipient = await repo.findRecipient(db, n.id, v.waId);
+    const user = recipient.user ?? repo.defaultUser(v.waId);
     if (user.undeliverable === 'sync') throw new SimGraphError(131026, 'Message Undeliverable.');
     // Messages accepted for this user in the last 6 s, a sliding window (Meta: 1 per 6 s, bursts to 45).
-    const pair = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM meta_sandbox_messages
-        WHERE phone_number_id = $1 AND wa_id = $2 AND direction = 'outbound' AND created_at > now() - interval '6 seconds'`,
-      [n.id, v.waId],
-    );
-    if (pair[0]!.n >= n.pair_limit) {
+    if (rates.pairCount(n.id, v.waId) >= n.pair_limit) {
       throw new SimGraphError(131056, 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.');
     }
 
@@ -318,29 +359,24 @@ export function createMetaSandbox(deps: {
       const unusable = templateUnusable(template, v.template.name, v.template.language);
       if (unusable) throw unusable;
       checkTemplateCall(template!, v.template.components);
-      if (template!.category === 'MARKETING' && n.marketing_stop_refusal === 'sync' && (await repo.findConversation(db, n.id, v.waId))?.marketing === 'stopped') {
+      if (template!.category === 'MARKETING' && n.marketing_stop_refusal === 'sync' && recipient.conversation?.marketing === 'stopped') {
         throw new SimGraphError(131050, MARKETING_STOPPED);
       }
-    } else if (!windowOpen(await repo.findConversation(db, n.id, v.waId))) {
+    } else if (!windowOpen(recipient.conversation)) {
       throw new SimGraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
     }
 
     const id = wamid(v.waId, 'outbound');
-    await db.tx(async (tx) => {
-      await repo.insertMessage(tx, {
-        id,
-        phoneNumberId: n.id,
-        waId: v.waId,
-        direction: 'outbound',
-        type: v.type,
-        content: body,
-        templateId: template?.id ?? null,
-        category: template ? template.category.toLowerCase() : 'service',
-        status: 'accepted',
-        bizOpaque: v.bizOpaque ?? null,
-      });
-      await repo.touchConversation(tx, n.id, v.waId);
-      await jobs.enqueue(tx, PROGRESS_JOB, { id });
+    rates.notePair(n.id, v.waId);
+    await accepted.submit({
+      id,
+      phoneNumberId: n.id,
+      waId: v.waId,
+      type: v.type,
+      content: body,
+      templateId: template?.id ?? null,
+      category: template ? template.category.toLowerCase() : 'service',
+      bizOpaque: v.bizOpaque ?? null,
     });
     return {
       messaging_product: 'whatsapp',
@@ -391,7 +427,11 @@ export function createMetaSandbox(deps: {
   }
 
   /** Job: what happens to an accepted message: sent, delivered, read — or failed for a documented reason. */
-  async function progress({ id }: { id: string }): Promise<void> {
+  async function progress(job: { ids?: string[]; id?: string }): Promise<void> {
+    for (const id of job.ids ?? (job.id ? [job.id] : [])) await progressOne(id);
+  }
+
+  async function progressOne(id: string): Promise<void> {
     await db.tx(async (tx) => {
       const m = await repo.findMessage(tx, id, true);
       if (!m || m.direction !== 'outbound' || m.status !== 'accepted') return;
@@ -756,6 +796,7 @@ export function createMetaSandbox(deps: {
       sets.push(`${key} = $${params.length}`);
     }
     if (sets.length) await db.query(`UPDATE meta_sandbox_numbers SET ${sets.join(', ')} WHERE id = $1`, params);
+    senders.clear();
     return getNumber(id);
   }
 
@@ -766,6 +807,7 @@ export function createMetaSandbox(deps: {
 
   async function revokeToken(token: string) {
     const n = await db.execute('UPDATE meta_sandbox_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash(token)]);
+    senders.clear();
     if (!n) throw notFound('Access token');
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db, Queryable, Tx } from '../../db/index.js';
+import { Params, type Db, type Queryable, type Tx } from '../../db/index.js';
 import type { Actor } from '../../platform/actor.js';
 import { closeHold, placeHold } from './holds.js';
 import { insufficientFunds } from './ledger.js';
@@ -139,11 +139,22 @@ export class CreditLeases {
   }
 }
 
+export interface LeaseUsage {
+  holdId: string;
+  amount: number;
+  reference: string;
+}
+
 /** Records charges against lease holds (one statement for any number of them). */
-export async function insertLeaseUsage(q: Queryable, rows: readonly { holdId: string; amount: number; reference: string }[]): Promise<void> {
+export async function insertLeaseUsage(q: Queryable, rows: readonly LeaseUsage[]): Promise<void> {
   if (!rows.length) return;
-  const values = rows.map((_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
-  await q.query(`INSERT INTO ledger_lease_usage (hold_id, amount, reference) VALUES ${values}`, rows.flatMap((r) => [r.holdId, r.amount, r.reference]));
+  const ps = new Params();
+  await q.query(leaseUsageInsert(ps, rows), ps.values);
+}
+
+/** The INSERT of `insertLeaseUsage` (at least one row), to run as part of a larger statement (db/statement.ts). */
+export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): string {
+  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) VALUES ${rows.map((r) => `(${ps.add(r.holdId)}::uuid, ${ps.add(r.amount)}::bigint, ${ps.add(r.reference)})`).join(', ')}`;
 }
 
 /** Settles a lease's hold with the sum of its usage; the rest returns to the wallet. */

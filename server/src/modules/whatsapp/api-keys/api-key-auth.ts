@@ -16,6 +16,8 @@ export interface ApiPrincipal {
   scopes: readonly Scope[];
   /** wa_numbers ids the key may use; null = every number of the tenant. */
   numberIds: readonly string[] | null;
+  /** When the key stops working (ms since the epoch); null = never. */
+  expiresAt: number | null;
 }
 
 declare module 'fastify' {
@@ -77,7 +79,7 @@ export async function authenticateApiKey(q: Queryable, authorization: string | u
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await q.query(`UPDATE api_keys SET last_used_at = now(), last_used_ip = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id, ip]);
   }
-  return { keyId: row.id, tenantId: row.tenant_id, scopes: row.scopes, numberIds: row.number_ids };
+  return { keyId: row.id, tenantId: row.tenant_id, scopes: row.scopes, numberIds: row.number_ids, expiresAt: row.expires_at?.getTime() ?? null };
 }
 
 /** 403 unless the key holds `scope`. */

@@ -1,8 +1,8 @@
-import type { Db, Queryable, Tx } from '../../../db/index.js';
+import { Params, asOneStatement, type Db, type Queryable } from '../../../db/index.js';
 import type { Actor } from '../../../platform/actor.js';
 import { AppError } from '../../../platform/errors.js';
-import { insertLeaseUsage, type CreditLeases } from '../../wallet/credit-leases.js';
-import { GroupCommit } from '../messages/group-commit.js';
+import { leaseUsageInsert, type CreditLeases } from '../../wallet/credit-leases.js';
+import { GroupCommit } from '../../../platform/group-commit.js';
 import { customerAccounts, postTransfer, systemAccountId } from '../../wallet/ledger.js';
 
 /**
@@ -29,16 +29,16 @@ export const reserveReference = (messageId: string) => `wa:${messageId}`;
 /**
  * Reserves message prices: each `reserve` takes the price from the process's credit lease in memory
  * (a CreditLeases charge, split in its two halves), and the usage record is written together with
- * what it pays for — the message row and its activity record, by `write` — in one transaction. The
- * transactions of concurrent sends are grouped (GroupCommit): a busy wallet costs no row lock per
- * message and a busy server a fraction of the commits. 402 insufficient_balance when the wallet
+ * what it pays for — the message row and its activity record, from `statements` — in one atomic
+ * statement. The writes of concurrent sends are grouped (GroupCommit): a busy wallet costs no row
+ * lock per message and a busy server one round trip per group. 402 insufficient_balance when the wallet
  * cannot cover the price; nothing is written then.
  */
 export function createReserver<W>(deps: {
   db: Db;
   leases: CreditLeases;
-  /** Writes the rows of several reserved items in the caller's transaction. */
-  write: (tx: Tx, items: { work: W; reserved: Reserved }[]) => Promise<void>;
+  /** The statements (db/statement.ts) that write what several reserved items pay for, with their values in `ps`. */
+  statements: (ps: Params, items: { work: W; reserved: Reserved }[]) => string[];
   /** Batches committed at the same time (1 on PGlite, which has one connection). */
   concurrency?: number;
 }) {
@@ -47,15 +47,13 @@ export function createReserver<W>(deps: {
     reserved: Reserved;
     reference: string;
   }
+  // The usage records and what they pay for go as one statement: atomic, one round trip per batch.
   const group = new GroupCommit<Item, void>(
     async (items) => {
-      await deps.db.tx(async (tx) => {
-        await insertLeaseUsage(
-          tx,
-          items.filter((i) => i.reserved.holdId).map((i) => ({ holdId: i.reserved.holdId!, amount: i.reserved.reservedPaise, reference: i.reference })),
-        );
-        await deps.write(tx, items);
-      });
+      const ps = new Params();
+      const usage = items.filter((i) => i.reserved.holdId).map((i) => ({ holdId: i.reserved.holdId!, amount: i.reserved.reservedPaise, reference: i.reference }));
+      const parts = [...(usage.length ? [leaseUsageInsert(ps, usage)] : []), ...deps.statements(ps, items)];
+      await deps.db.query(asOneStatement(parts), ps.values);
       return items.map(() => undefined);
     },
     { concurrency: deps.concurrency ?? 1 },

@@ -21,7 +21,7 @@ export async function registerWhatsAppInbound(
   const processor = createWebhookProcessor({ db: deps.db, log: deps.log, events });
   const receiver = createWebhookReceiver(deps);
   // Meta retries for days; a failed processing is retried for about an hour, then left `failed` for operators.
-  deps.jobs.define<{ id: string }>({ name: WEBHOOK_EVENT_JOB, handler: processor.processEvent, retryLimit: 8, retryDelaySeconds: 15 });
+  deps.jobs.define<{ id: string }>({ name: WEBHOOK_EVENT_JOB, handler: processor.processEvent, retryLimit: 8, retryDelaySeconds: 15, wakeOnEnqueue: true, concurrency: 4 });
   deps.jobs.define({ name: STATUS_SWEEP_JOB, cron: '* * * * *', handler: async () => void (await processor.sweepStatuses()) });
   await app.register(inboundRoutes, { receiver });
   return { processor, receiver, events };

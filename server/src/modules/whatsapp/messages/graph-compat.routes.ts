@@ -127,7 +127,7 @@ export async function graphCompatRoutes(app: FastifyInstance, opts: { db: Db; se
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     const number = await numberFor(request, request.params.id, 'post');
     const requestId = String(request.id);
-    return answerIdempotently(db, reply, { tenantId: principal.tenantId, key: idempotencyKey, fingerprint: requestFingerprint('graph/messages', number.id, request.body) }, async () => {
+    return answerIdempotently(db, reply, { tenantId: principal.tenantId, key: idempotencyKey, fingerprint: () => requestFingerprint('graph/messages', number.id, request.body) }, async () => {
       try {
         return renderGraph(await send.send(keySender(principal, request, 'graph'), number, request.body, { queueOnThroughput: false }), requestId);
       } catch (err) {

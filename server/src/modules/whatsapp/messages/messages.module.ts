@@ -75,6 +75,7 @@ export async function registerWhatsAppMessages(
   app.addHook('onClose', async () => leases.closeAll());
 
   const gate = createSendGate(db, keyLimiter);
+  app.addHook('onClose', async () => gate.close());
   await app.register(v1MessagesRoutes, { db, send, gate });
   await app.register(graphCompatRoutes, { prefix: '/graph', db, send, media, gate, publicUrl: config.publicUrl });
   await app.register(testSendRoutes, { db, graph, ring, send });

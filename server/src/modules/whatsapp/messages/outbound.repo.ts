@@ -1,4 +1,4 @@
-import type { Queryable } from '../../../db/index.js';
+import { Params, type Queryable } from '../../../db/index.js';
 
 /**
  * The send path's writes to wa_messages (0011). An outbound message is written `queued` with its
@@ -51,60 +51,33 @@ export interface OutboundRow {
 /** Writes new outbound messages, `queued`, with their reserves (one statement for any number). */
 export async function insertOutbounds(q: Queryable, messages: readonly NewOutbound[]): Promise<void> {
   if (!messages.length) return;
-  const params: unknown[] = [];
-  const rows = messages.map((m) => {
-    const values = [
-      m.id,
-      m.tenantId,
-      m.numberId,
-      m.waId,
-      m.type,
-      JSON.stringify(m.content),
-      m.templateName,
-      m.templateLanguage,
-      m.category,
-      m.mediaRef,
-      m.contextWamid,
-      m.bizOpaque,
-      m.reservedPaise,
-      m.reservedPaise > 0 ? 'reserved' : 'none',
-      m.holdId,
-      m.source,
-      m.apiKeyId,
-      m.sentBy,
-    ];
-    const first = params.length + 1;
-    params.push(...values);
-    const p = (i: number) => `$${first + i}`;
-    return `(${p(0)}::uuid, ${p(1)}::uuid, ${p(2)}::uuid, 'outbound', ${p(3)}, ${p(4)}, ${p(5)}::jsonb, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}, ${p(10)}, ${p(11)}, 'queued', ${p(12)}::bigint, ${p(13)}, ${p(14)}::uuid, ${p(15)}, ${p(16)}::uuid, ${p(17)}::uuid)`;
-  });
-  await q.query(
-    `INSERT INTO wa_messages (id, tenant_id, number_id, direction, wa_id, type, content, template_name, template_language, category,
-       media_ref, context_wamid, biz_opaque_callback_data, status, reserved_paise, billing_state, hold_id, source, api_key_id, sent_by)
-     VALUES ${rows.join(', ')}`,
-    params,
+  const ps = new Params();
+  await q.query(outboundsInsert(ps, messages), ps.values);
+}
+
+/** The INSERT of `insertOutbounds` (at least one message), to run as part of a larger statement (db/statement.ts). */
+export function outboundsInsert(ps: Params, messages: readonly NewOutbound[]): string {
+  const rows = messages.map(
+    (m) =>
+      `(${ps.add(m.id)}::uuid, ${ps.add(m.tenantId)}::uuid, ${ps.add(m.numberId)}::uuid, 'outbound', ${ps.add(m.waId)}, ${ps.add(m.type)}, ${ps.add(JSON.stringify(m.content))}::jsonb, ` +
+      `${ps.add(m.templateName)}, ${ps.add(m.templateLanguage)}, ${ps.add(m.category)}, ${ps.add(m.mediaRef)}, ${ps.add(m.contextWamid)}, ${ps.add(m.bizOpaque)}, 'queued', ` +
+      `${ps.add(m.reservedPaise)}::bigint, ${ps.add(m.reservedPaise > 0 ? 'reserved' : 'none')}, ${ps.add(m.holdId)}::uuid, ${ps.add(m.source)}, ${ps.add(m.apiKeyId)}::uuid, ${ps.add(m.sentBy)}::uuid)`,
   );
+  return `INSERT INTO wa_messages (id, tenant_id, number_id, direction, wa_id, type, content, template_name, template_language, category,
+       media_ref, context_wamid, biz_opaque_callback_data, status, reserved_paise, billing_state, hold_id, source, api_key_id, sent_by)
+     VALUES ${rows.join(', ')}`;
 }
 
 /**
  * Meta accepted them: records each wamid and answers which have status reports already waiting (a
- * webhook can overtake the send's answer). Run it in a transaction after `lockWamids`
- * (inbound/wamid-lock.ts), so a report committed meanwhile is seen here or sees this wamid
- * (status-events.ts takes the same lock). A status webhook that already moved a message on (matched by its callback data)
- * keeps its status.
+ * webhook can overtake the send's answer). One round trip (function wa_mark_accepted, migration
+ * 0020): it takes the per-wamid locks status-events.ts takes, then updates with a snapshot from after
+ * them, so a report committed meanwhile is seen as pending here or sees this wamid. A status webhook
+ * that already moved a message on (matched by its callback data) keeps its status.
  */
 export async function markAccepted(q: Queryable, accepted: readonly { id: string; wamid: string }[]): Promise<{ id: string; wamid: string; pending: boolean }[]> {
   if (!accepted.length) return [];
-  return q.query<{ id: string; wamid: string; pending: boolean }>(
-    `UPDATE wa_messages m SET wamid = COALESCE(m.wamid, v.wamid),
-        status = CASE WHEN m.status = 'queued' THEN 'accepted' ELSE m.status END,
-        status_at = CASE WHEN m.status = 'queued' THEN now() ELSE m.status_at END,
-        error_code = NULL, error_title = NULL, error_details = NULL
-       FROM unnest($1::uuid[], $2::text[]) AS v(id, wamid)
-      WHERE m.id = v.id
-      RETURNING m.id, v.wamid, EXISTS (SELECT 1 FROM wa_status_events e WHERE e.wamid = v.wamid AND e.applied_at IS NULL) AS pending`,
-    [accepted.map((a) => a.id), accepted.map((a) => a.wamid)],
-  );
+  return q.query<{ id: string; wamid: string; pending: boolean }>('SELECT id, wamid, pending FROM wa_mark_accepted($1::uuid[], $2::text[])', [accepted.map((a) => a.id), accepted.map((a) => a.wamid)]);
 }
 
 /** Meta refused it (or could not be reached at all). The message when this call moved it to failed, else null. */

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Queryable } from '../../../db/index.js';
+import type { Db, Queryable } from '../../../db/index.js';
 import { requestMeta } from '../../../platform/http.js';
 import { notFound } from '../../../platform/errors.js';
 import { sha256 } from '../../../platform/crypto.js';
@@ -7,7 +7,7 @@ import { apiKeyActor, authenticateApiKey, requireNumberAccess, requireScope, typ
 import { findLiveNumberByPhoneNumberId, findTenantNumber, type NumberRow } from '../numbers/numbers.repo.js';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.js';
 import type { KeyRateLimiter } from './pacing.js';
-import { TtlCache } from './send-caches.js';
+import { TtlCache } from '../../../platform/ttl-cache.js';
 import type { Sender, SendSource } from './send.service.js';
 
 /** What the /v1 and /graph send routes share: the key, the number, the sender, idempotent answers. */
@@ -16,26 +16,51 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PHONE_NUMBER_ID = /^[0-9]{5,20}$/;
 
 /**
- * How long a checked API key and a resolved number are trusted in this process (README "Hot path"):
- * at 1,000 requests a second a second's trust saves all but one lookup in a thousand.
+ * How long a checked API key and a resolved number are trusted in this process (README "Hot path").
+ * A change that must stop sending — a key revoked, re-scoped or expired, a number disconnected or its
+ * token rotated, an account suspended — empties the caches of every process at once through the
+ * `wa_send_gate` notification (migration 0020); this bound is for a notification lost with a
+ * dropped listening connection.
  */
-const TRUST_MS = 1_000;
+const TRUST_MS = 30_000;
+export const SEND_GATE_CHANNEL = 'wa_send_gate';
 
 /**
- * The caller and the sending number, with the database asked at most every few seconds per key and
- * number: a revoked key, or a disconnected number, stops working in every process within TRUST_MS.
+ * The caller and the sending number, with the database asked once per TRUST_MS per key and number
+ * while nothing about them changes.
  */
-export function createSendGate(db: Queryable, limiter: KeyRateLimiter) {
+export function createSendGate(db: Db, limiter: KeyRateLimiter) {
   const principals = new TtlCache<ApiPrincipal>(TRUST_MS);
   const numbers = new TtlCache<NumberRow>(TRUST_MS);
+  // Bumped by every change notice: a row read before a notice is not cached after it.
+  let generation = 0;
+  const forget = () => {
+    generation++;
+    principals.clear();
+    numbers.clear();
+  };
+  // Nothing is cached until the process listens: a change made before would go unnoticed.
+  let listening: Promise<() => Promise<void>> | null = null;
+  const cacheable = async (): Promise<boolean> => {
+    listening ??= db.listen(SEND_GATE_CHANNEL, forget, forget);
+    return listening.then(
+      () => true,
+      () => {
+        listening = null;
+        return false;
+      },
+    );
+  };
 
   async function principalFor(request: FastifyRequest): Promise<ApiPrincipal> {
     const header = request.headers.authorization;
     const cacheKey = typeof header === 'string' ? sha256(header).toString('hex') : null;
     const cached = cacheKey ? principals.get(cacheKey) : undefined;
-    if (cached) return cached;
+    if (cached && (cached.expiresAt === null || cached.expiresAt > Date.now())) return cached;
+    const canCache = await cacheable();
+    const seen = generation;
     const principal = await authenticateApiKey(db, header, request.ip ?? null);
-    if (cacheKey) principals.set(cacheKey, principal);
+    if (cacheKey && canCache && seen === generation) principals.set(cacheKey, principal);
     return principal;
   }
 
@@ -61,16 +86,26 @@ export function createSendGate(db: Queryable, limiter: KeyRateLimiter) {
       const cacheKey = `${principal.tenantId}:${ref.toLowerCase()}`;
       let row: NumberRow | null = numbers.get(cacheKey) ?? null;
       if (!row) {
+        const canCache = await cacheable();
+        const seen = generation;
         if (UUID.test(ref)) row = await findTenantNumber(db, principal.tenantId, ref.toLowerCase());
         else if (PHONE_NUMBER_ID.test(ref)) {
           row = await findLiveNumberByPhoneNumberId(db, ref);
           if (row && row.tenant_id !== principal.tenantId) row = null;
         }
         if (!row || row.status === 'disconnected') throw notFound('Phone number');
-        numbers.set(cacheKey, row);
+        if (canCache && seen === generation) numbers.set(cacheKey, row);
       }
       requireNumberAccess(principal, row.id);
       return row;
+    },
+
+    /** Stops listening for changes (the server closes). */
+    async close(): Promise<void> {
+      const l = listening;
+      listening = null;
+      forget();
+      if (l) await (await l.catch(() => null))?.();
     },
   };
 }
@@ -101,14 +136,14 @@ export interface Rendered {
 export async function answerIdempotently(
   db: Queryable,
   reply: FastifyReply,
-  idem: { tenantId: string; key: string | null; fingerprint: string },
+  idem: { tenantId: string; key: string | null; fingerprint: () => string },
   run: () => Promise<Rendered>,
 ): Promise<FastifyReply> {
   if (!idem.key) {
     const r = await run();
     return reply.status(r.status).headers(r.headers ?? {}).send(r.body);
   }
-  const claim = await claimIdempotencyKey(db, idem.tenantId, idem.key, idem.fingerprint);
+  const claim = await claimIdempotencyKey(db, idem.tenantId, idem.key, idem.fingerprint());
   if (claim.kind === 'replay') return reply.status(claim.response.status).header('idempotent-replayed', 'true').send(claim.response.body);
   let r: Rendered;
   try {

@@ -5,7 +5,7 @@ import type { Actor, RequestMeta } from '../../../platform/actor.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Jobs } from '../../../platform/jobs.js';
 import type { Keyring } from '../../../platform/encryption.js';
-import { insertActivities, insertActivity, type ActivityEntry } from '../../audit/activity.repo.js';
+import { activitiesInsert, insertActivity, type ActivityEntry } from '../../audit/activity.repo.js';
 import { validateSend, type ValidatedSend } from '../../meta-sandbox/message-rules.js';
 import { SimGraphError } from '../../meta-sandbox/sim-errors.js';
 import type { CreditLeases } from '../../wallet/credit-leases.js';
@@ -21,8 +21,8 @@ import { lockWamids } from '../inbound/wamid-lock.js';
 import { accessTokenOf, markNumberError, type NumberRow } from '../numbers/numbers.repo.js';
 import { callbackDataFor } from './callback-data.js';
 import { metaErrorInfo, type MetaErrorInfo } from './meta-errors.js';
-import { claimRetry, insertOutbounds, markAccepted, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
-import { GroupCommit } from './group-commit.js';
+import { claimRetry, markAccepted, outboundsInsert, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
+import { GroupCommit } from '../../../platform/group-commit.js';
 import type { ThroughputPacer } from './pacing.js';
 import { categoryOf, type TemplateCategories } from './template-categories.js';
 import { checkTemplateSend } from '../templates/index.js';
@@ -146,29 +146,33 @@ export function createSendService(deps: SendServiceDeps) {
     db,
     leases,
     concurrency: writeConcurrency,
-    async write(tx, items) {
-      await insertOutbounds(
-        tx,
+    statements: (ps, items) => [
+      outboundsInsert(
+        ps,
         items.map((i) => ({ ...i.work.message, reservedPaise: i.reserved.reservedPaise, holdId: i.reserved.holdId })),
-      );
-      await insertActivities(tx, items.map((i) => i.work.activity));
-    },
+      ),
+      activitiesInsert(
+        ps,
+        items.map((i) => i.work.activity),
+      ),
+    ],
   });
 
   /**
-   * Meta's answers, recorded in groups: the wamids of concurrent sends in one transaction, with the
-   * lock status-events.ts takes, and the status reports that overtook an answer applied at once.
+   * Meta's answers, recorded in groups: the wamids of concurrent sends in one statement (which takes
+   * the per-wamid locks status reports take); the reports that overtook an answer (rare) are applied
+   * at once, under the same locks.
    */
   const accepted = new GroupCommit<{ id: string; wamid: string }, void>(
     async (items) => {
       const apply = deps.applyStatusEvents;
-      await db.tx(async (tx) => {
-        await lockWamids(
-          tx,
-          items.map((i) => i.wamid),
-        );
-        for (const row of await markAccepted(tx, items)) if (row.pending && apply) await apply(tx, row.wamid);
-      });
+      const waiting = (await markAccepted(db, items)).filter((row) => row.pending).map((row) => row.wamid);
+      if (waiting.length && apply) {
+        await db.tx(async (tx) => {
+          await lockWamids(tx, waiting);
+          for (const wamid of waiting) await apply(tx, wamid);
+        });
+      }
       return items.map(() => undefined);
     },
     { concurrency: writeConcurrency },

@@ -90,7 +90,7 @@ export const v1MessagesRoutes: FastifyPluginAsyncTypebox<{ db: Db; send: SendSer
       const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
       const metaBody = metaBodyOf(request.body);
       const number = await gate.resolveNumber(principal, request.body.from);
-      return answerIdempotently(db, reply, { tenantId: principal.tenantId, key: idempotencyKey, fingerprint: requestFingerprint('v1/messages', number.id, request.body) }, async () => {
+      return answerIdempotently(db, reply, { tenantId: principal.tenantId, key: idempotencyKey, fingerprint: () => requestFingerprint('v1/messages', number.id, request.body) }, async () => {
         try {
           return renderV1(await send.send(keySender(principal, request, 'api'), number, metaBody, { queueOnThroughput: true }));
         } catch (err) {

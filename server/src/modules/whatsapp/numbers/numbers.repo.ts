@@ -35,8 +35,18 @@ export function sealNumberSecret(ring: Keyring, numberId: string, field: SecretF
   return encryptString(ring, plaintext, secretContext(numberId, field));
 }
 
+/** Tokens already opened, per keyring and row object: the send path holds a number's row for seconds and sends many messages with it. */
+const openedTokens = new WeakMap<Keyring, WeakMap<object, string>>();
+
 export function accessTokenOf(ring: Keyring, row: Pick<NumberRow, 'id' | 'access_token_enc'>): string {
-  return decryptString(ring, row.access_token_enc, secretContext(row.id, 'access_token'));
+  let opened = openedTokens.get(ring);
+  if (!opened) openedTokens.set(ring, (opened = new WeakMap()));
+  let token = opened.get(row);
+  if (token === undefined) {
+    token = decryptString(ring, row.access_token_enc, secretContext(row.id, 'access_token'));
+    opened.set(row, token);
+  }
+  return token;
 }
 
 export function appSecretOf(ring: Keyring, row: Pick<NumberRow, 'id' | 'app_secret_enc'>): string | null {

@@ -1,0 +1,95 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { cloneTestDb, type TestDb } from '../test/test-db.js';
+import { Jobs } from './jobs.js';
+
+/**
+ * The job workers on both databases: a queue with work waiting is worked without waiting out the
+ * polling interval between jobs, a `wakeOnEnqueue` queue starts a job as soon as the enqueuing
+ * transaction commits, and `concurrency` runs that many jobs of a queue at once on PostgreSQL.
+ */
+describe('Jobs: workers', () => {
+  let testDb: TestDb;
+  let jobs: Jobs;
+  const ran: { name: string; at: number }[] = [];
+  // The concurrency queue's jobs wait here until as many run at once as the database allows.
+  let running = 0;
+  let mostAtOnce = 0;
+  let finished = 0;
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+
+  before(async () => {
+    testDb = await cloneTestDb();
+    jobs = new Jobs(testDb.db, pino({ level: 'silent' }));
+    jobs.define<{ n: number }>({ name: 'test.drain', handler: async () => void ran.push({ name: 'drain', at: performance.now() }) });
+    jobs.define<{ n: number }>({ name: 'test.wake', wakeOnEnqueue: true, handler: async () => void ran.push({ name: 'wake', at: performance.now() }) });
+    jobs.define<{ n: number }>({
+      name: 'test.parallel',
+      concurrency: 3,
+      wakeOnEnqueue: true,
+      handler: async () => {
+        running++;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        if (running === 3) release();
+        await Promise.race([released, new Promise((r) => setTimeout(r, testDb.kind === 'pglite' ? 300 : 3000))]);
+        running--;
+        finished++;
+      },
+    });
+    await jobs.start({ work: true });
+  });
+  after(async () => {
+    await jobs.stop();
+    await testDb.drop();
+  });
+
+  const ranOf = (name: string) => ran.filter((r) => r.name === name);
+  async function until(check: () => boolean, ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  test('waiting jobs are worked one after another, not one per polling interval (1 s)', async () => {
+    await testDb.db.tx(async (tx) => {
+      for (let n = 0; n < 6; n++) await jobs.enqueue(tx, 'test.drain', { n });
+    });
+    const started = performance.now();
+    await until(() => ranOf('drain').length === 6, 10_000);
+    assert.equal(ranOf('drain').length, 6);
+    // One job per poll would take at least 5 s.
+    assert.ok(performance.now() - started < 3000, `6 jobs took ${Math.round(performance.now() - started)} ms`);
+  });
+
+  test('a wakeOnEnqueue job starts when its transaction commits, not at the next poll', async () => {
+    const delays: number[] = [];
+    for (let n = 0; n < 3; n++) {
+      // Let the worker find the queue empty and go to sleep for its polling interval.
+      await new Promise((r) => setTimeout(r, 150));
+      const before = ranOf('wake').length;
+      let committed = 0;
+      await testDb.db.tx(async (tx) => {
+        await jobs.enqueue(tx, 'test.wake', { n });
+        // Not before the commit: the job is not there to fetch yet.
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(ranOf('wake').length, before);
+        committed = performance.now();
+      });
+      await until(() => ranOf('wake').length > before, 5000);
+      delays.push(ranOf('wake').at(-1)!.at - committed);
+    }
+    delays.sort((a, b) => a - b);
+    // Polling alone would leave each about 850 ms in the queue.
+    assert.ok(delays[1]! < 500, `started ${delays.map(Math.round).join(', ')} ms after the commit`);
+  });
+
+  test('concurrency runs that many jobs of a queue at once on PostgreSQL (one on PGlite, a single connection)', async () => {
+    await testDb.db.tx(async (tx) => {
+      for (let n = 0; n < 3; n++) await jobs.enqueue(tx, 'test.parallel', { n });
+    });
+    await until(() => finished === 3, 10_000);
+    assert.equal(finished, 3);
+    assert.equal(mostAtOnce, testDb.kind === 'postgres' ? 3 : 1);
+  });
+});
