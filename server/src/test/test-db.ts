@@ -13,7 +13,7 @@ import { packageRoot } from '../platform/paths.js';
  * data-dir dump, or a PostgreSQL template database. Cloning takes ~1 s instead of migrating anew.
  */
 // TEST_DB_SUFFIX keeps separate checkouts or concurrent runs on one server apart.
-const suffix = (process.env.TEST_DB_SUFFIX ?? '').replace(/[^a-z0-9]/g, '');
+const suffix = (process.env.TEST_DB_SUFFIX ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
 export const TEMPLATE_DUMP = path.join(packageRoot, '.tmp', 'test', `pglite-template${suffix}.tar.gz`);
 export const PG_TEMPLATE = `seva_test_template${suffix}`;
 /** Databases of this run are named `${PG_TEST_PREFIX}<random>`. */

@@ -24,44 +24,48 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Takes due deliveries of enabled endpoints for one attempt each, oldest first: at most `limit` in
- * all, and per endpoint two rounds of `perEndpoint` minus what this worker already holds of it
- * (`held`) — nothing while it holds more than one round, so claims come in batches.
- * Counts the attempt and leases the rows until `leaseUntil` (their next_attempt_at), so a worker that
- * dies leaves them due again afterwards. Rows another worker holds are skipped (SKIP LOCKED). Each
- * endpoint is read through its own index probe, so one endpoint's backlog cannot hide the others'.
+ * Takes due deliveries of enabled endpoints for one attempt each: at most `limit` in all and at most
+ * `perEndpoint` of each endpoint, or its `allowance` when listed (what the worker already holds of it
+ * counted off). Endpoints take turns (each one's oldest, then each one's second oldest, …), so one
+ * endpoint's backlog cannot fill the batch while others wait. Counts the attempt and leases the rows
+ * until `leaseUntil` (their next_attempt_at), so a worker that dies leaves them due again afterwards.
+ * Rows another worker holds are skipped (SKIP LOCKED). Each endpoint is read through its own index
+ * probe, so one endpoint's backlog cannot hide the others'.
  */
 export async function claimDue(
   q: Queryable,
-  opts: { now: Date; limit: number; perEndpoint: number; held: Map<string, number>; leaseUntil: Date; token: string },
+  opts: { now: Date; limit: number; perEndpoint: number; allowance: Map<string, number>; leaseUntil: Date; token: string },
 ): Promise<ClaimedDelivery[]> {
   if (opts.limit <= 0) return [];
   return q.query<ClaimedDelivery>(
-    `WITH held AS (SELECT * FROM unnest($4::uuid[], $5::int[]) AS h (endpoint_id, n)),
-     picked AS (
-       SELECT x.id FROM webhook_endpoints e
+    `WITH allowance AS (SELECT * FROM unnest($4::uuid[], $5::int[]) AS a (endpoint_id, n)),
+     due AS (
+       SELECT x.id, x.next_attempt_at, row_number() OVER (PARTITION BY e.id ORDER BY x.next_attempt_at, x.id) AS turn
+         FROM webhook_endpoints e
          CROSS JOIN LATERAL (
            SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
             WHERE d.endpoint_id = e.id AND d.state = 'pending' AND d.next_attempt_at <= $1
             ORDER BY d.next_attempt_at
-            LIMIT (SELECT CASE WHEN coalesce(max(h.n), 0) > $2 THEN 0 ELSE 2 * $2 - coalesce(max(h.n), 0) END FROM held h WHERE h.endpoint_id = e.id)
+            LIMIT coalesce((SELECT a.n FROM allowance a WHERE a.endpoint_id = e.id), $2)
             FOR UPDATE OF d SKIP LOCKED
          ) x
         WHERE e.status = 'enabled'
-        ORDER BY x.next_attempt_at
-        LIMIT $3
-     )
+     ),
+     picked AS (SELECT id FROM due ORDER BY turn, next_attempt_at LIMIT $3)
      UPDATE webhook_deliveries d
         SET attempts = d.attempts + 1, next_attempt_at = $6, claim_token = $7
        FROM picked, webhook_events ev, webhook_endpoints e
       WHERE d.id = picked.id AND ev.id = d.event_id AND e.id = d.endpoint_id
       RETURNING d.id, d.attempts, d.claim_token, d.event_id, d.endpoint_id, d.tenant_id, ev.body, ev.meta_body,
                 e.url, e.format, e.secret_enc, e.previous_secret_enc, e.previous_secret_expires_at`,
-    [opts.now, opts.perEndpoint, opts.limit, [...opts.held.keys()], [...opts.held.values()], opts.leaseUntil, opts.token],
+    [opts.now, opts.perEndpoint, opts.limit, [...opts.allowance.keys()], [...opts.allowance.values()], opts.leaseUntil, opts.token],
   );
 }
 
-/** Gives back claimed deliveries that were never attempted (a stopping worker), due again at once. */
+/**
+ * Gives back claimed deliveries that were never attempted (a stopping worker, an endpoint just
+ * disabled, a lease too short for another attempt), due again at once.
+ */
 export async function release(q: Queryable, held: { id: string; token: string }[], now: Date): Promise<void> {
   if (!held.length) return;
   await q.execute(
@@ -72,60 +76,25 @@ export async function release(q: Queryable, held: { id: string; token: string }[
   );
 }
 
-export interface AttemptRecord {
-  deliveryId: string;
-  attempt: number;
-  startedAt: Date;
-  durationMs: number;
-  statusCode: number | null;
-  responseBody: string | null;
-  error: string | null;
-  success: boolean;
-  nextAttemptAt: Date | null;
-}
-
-export async function insertAttempt(q: Queryable, a: AttemptRecord): Promise<void> {
-  // The delivery may be gone (its endpoint deleted mid-attempt): then there is nothing to log against.
-  await q.execute(
-    `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, response_body, error, success, next_attempt_at)
-     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = $1)`,
-    [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.statusCode, a.responseBody, a.error, a.success, a.nextAttemptAt],
-  );
-}
-
-/**
- * Writes an attempt's outcome onto the delivery if this worker still holds it (its claim token);
- * false when the lease ran out and another worker took the row, whose outcome then counts.
- */
-export async function finishAttempt(
-  q: Queryable,
-  d: { id: string; token: string },
-  o: { state: DeliveryState; nextAttemptAt: Date | null; status: number | null; error: string | null; now: Date },
-): Promise<boolean> {
-  const n = await q.execute(
-    `UPDATE webhook_deliveries SET state = $3, next_attempt_at = COALESCE($4, next_attempt_at), last_status = $5, last_error = $6,
-            completed_at = CASE WHEN $3 = 'pending' THEN NULL ELSE $7::timestamptz END, claim_token = NULL
-      WHERE id = $1 AND claim_token = $2`,
-    [d.id, d.token, o.state, o.nextAttemptAt, o.status, o.error, o.now],
-  );
-  return n > 0;
-}
-
-export interface Success {
+/** One HTTP attempt's outcome, to be written onto its delivery (while the worker holds it) and logged. */
+export interface AttemptOutcome {
   id: string;
   token: string;
+  endpointId: string;
   attempt: number;
   startedAt: Date;
   durationMs: number;
-  status: number;
+  status: number | null;
   responseBody: string | null;
 }
 
 /**
- * Records many successful attempts in two statements (the common case, so a busy worker commits
- * them in groups): each delivery the worker still holds becomes `succeeded`, and every attempt is logged.
+ * Records many successful attempts in one statement (the common case, so a busy worker writes them
+ * in groups): each delivery the worker still holds becomes `succeeded`, every attempt is logged (a late
+ * one too: the delivery may have been taken over, or gone with its endpoint), and the endpoints'
+ * failing run ends — their row written at most once a minute when nothing changes.
  */
-export async function recordSuccesses(q: Queryable, done: Success[], now: Date): Promise<void> {
+export async function recordSuccesses(q: Queryable, done: AttemptOutcome[], now: Date): Promise<void> {
   if (!done.length) return;
   await q.execute(
     `WITH s AS (
@@ -134,7 +103,9 @@ export async function recordSuccesses(q: Queryable, done: Success[], now: Date):
      ), finished AS (
        UPDATE webhook_deliveries d SET state = 'succeeded', last_status = s.status, last_error = NULL, completed_at = $8, claim_token = NULL
          FROM s WHERE d.id = s.id AND d.claim_token = s.token
-       RETURNING d.id
+     ), endpoints AS (
+       UPDATE webhook_endpoints SET failing_since = NULL, last_success_at = $8
+        WHERE id = ANY ($9::uuid[]) AND (failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < $8::timestamptz - interval '1 minute')
      )
      INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, response_body, error, success, next_attempt_at)
      SELECT s.id, s.attempt, s.started_at::timestamptz, s.duration_ms, s.status, s.body, NULL, true, NULL FROM s
@@ -148,17 +119,44 @@ export async function recordSuccesses(q: Queryable, done: Success[], now: Date):
       done.map((d) => d.status),
       done.map((d) => d.responseBody),
       now,
+      // Sorted, so workers touching the same endpoints lock them in the same order.
+      [...new Set(done.map((d) => d.endpointId))].sort(),
     ],
   );
 }
 
-/** A success ends an endpoint's failing run; written at most once a minute per endpoint when nothing changes. */
-export async function markEndpointsSucceeding(q: Queryable, endpointIds: string[], now: Date): Promise<void> {
-  if (!endpointIds.length) return;
+/**
+ * Records many failed attempts in one statement: each delivery the worker still holds waits for its
+ * next try (`nextAttemptAt`) or, without one, becomes `failed`; every attempt is logged.
+ */
+export async function recordFailures(q: Queryable, done: (AttemptOutcome & { error: string | null; nextAttemptAt: Date | null })[], now: Date): Promise<void> {
+  if (!done.length) return;
   await q.execute(
-    `UPDATE webhook_endpoints SET failing_since = NULL, last_success_at = $2
-      WHERE id = ANY ($1::uuid[]) AND (failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < $2::timestamptz - interval '1 minute')`,
-    [endpointIds, now],
+    `WITH f AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[])
+         AS f (id, token, attempt, started_at, duration_ms, status, body, error, next_at)
+     ), finished AS (
+       UPDATE webhook_deliveries d
+          SET state = CASE WHEN f.next_at IS NULL THEN 'failed' ELSE 'pending' END,
+              next_attempt_at = COALESCE(f.next_at::timestamptz, d.next_attempt_at), last_status = f.status, last_error = f.error,
+              completed_at = CASE WHEN f.next_at IS NULL THEN $10::timestamptz END, claim_token = NULL
+         FROM f WHERE d.id = f.id AND d.claim_token = f.token
+     )
+     INSERT INTO webhook_attempts (delivery_id, attempt, started_at, duration_ms, status_code, response_body, error, success, next_attempt_at)
+     SELECT f.id, f.attempt, f.started_at::timestamptz, f.duration_ms, f.status, f.body, f.error, false, f.next_at::timestamptz FROM f
+      WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = f.id)`,
+    [
+      done.map((d) => d.id),
+      done.map((d) => d.token),
+      done.map((d) => d.attempt),
+      done.map((d) => d.startedAt.toISOString()),
+      done.map((d) => d.durationMs),
+      done.map((d) => d.status),
+      done.map((d) => d.responseBody),
+      done.map((d) => d.error),
+      done.map((d) => d.nextAttemptAt?.toISOString() ?? null),
+      now,
+    ],
   );
 }
 

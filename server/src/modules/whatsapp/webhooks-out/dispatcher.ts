@@ -16,6 +16,8 @@ import { metaSignature, signatureHeader } from './signing.js';
 
 /** Response bytes kept in the attempt log. */
 export const LOGGED_BODY_BYTES = 1024;
+/** How long an outcome may wait for others to be written with it (`gather`). */
+const GATHER_MS = 100;
 
 export interface DispatcherDeps {
   db: Db;
@@ -47,12 +49,10 @@ interface Outcome {
 export function createDispatcher(deps: DispatcherDeps) {
   const { db, http, ring, notifier, log, clock, settings } = deps;
   const random = deps.random ?? Math.random;
-  const inFlight = new Set<Promise<void>>();
-  const perEndpoint = new Map<string, number>();
   const secrets = new Map<string, string>();
   let running = false;
   let loopDone: Promise<void> | null = null;
-  /** Waiters for the next moment worth claiming again (see `launch`). */
+  /** Waiters for the next moment worth claiming again (see `claimPays`). */
   let waiters: (() => void)[] = [];
   const wake = () => {
     const w = waiters;
@@ -126,6 +126,141 @@ export function createDispatcher(deps: DispatcherDeps) {
     }
   }
 
+  // ---- what this worker holds ----
+  // A claimed row is *queued* here until a slot is free, then *sending* (an HTTP request in flight: the
+  // slots `concurrency` and `perEndpoint` bound) — together *active* — and then its outcome waits to be
+  // written (*unrecorded*). Or it is given back unsent.
+  interface Held {
+    d: ClaimedDelivery;
+    /** When the claim's lease ends (ms); an attempt starts only with time to finish and be recorded before. */
+    leaseEnds: number;
+  }
+  const queues = new Map<string, Held[]>();
+  const sending = new Map<string, number>();
+  let sendingTotal = 0;
+  const active = new Map<string, number>();
+  let activeTotal = 0;
+  let unrecorded = 0;
+  /** Attempts from their start until their outcome is written (what `stop` waits for). */
+  const inFlight = new Set<Promise<void>>();
+  /** Given back to the outbox at the next claim (or on stop). */
+  let toRelease: Held[] = [];
+  /** Endpoints that answered 410 and are being disabled: nothing more is sent to them meanwhile. */
+  const paused = new Set<string>();
+  /** Endpoints that had more due than the last claim took; `moreDue`: the claim hit its overall limit. */
+  const backlog = new Set<string>();
+  let moreDue = false;
+  let started = 0;
+
+  // Claimed ahead: a round in flight per endpoint and more queued behind it, so a freed slot starts the
+  // next attempt without a database round trip and claims come in batches. Queued rows wait on the
+  // endpoint's earlier rounds, so an endpoint holds no more rounds than fit in the lease even if every
+  // attempt took the whole timeout (two at least; `startQueued` gives back what would not fit). Outcomes
+  // not yet written count against the same overall cap, so a slow database holds back new claims.
+  const rounds = Math.max(2, Math.min(5, Math.floor((0.75 * settings.leaseMs) / settings.timeoutMs)));
+  const endpointCap = rounds * settings.perEndpoint;
+  const totalCap = Math.max(3 * settings.concurrency, endpointCap);
+  // An endpoint with more due claims again when two rounds are left (one at most for a short lease):
+  // the claim then comes back while they are still sending.
+  const refillAt = Math.min(2 * settings.perEndpoint, endpointCap / 2);
+  // (Never more than most of the lease, so a row fresh from its claim always starts.)
+  const startMargin = Math.min(settings.timeoutMs + settings.leaseMs / 4, 0.9 * settings.leaseMs);
+
+  const count = (m: Map<string, number>, key: string, by: number) => {
+    const n = (m.get(key) ?? 0) + by;
+    if (n > 0) m.set(key, n);
+    else m.delete(key);
+  };
+
+  /**
+   * Whether claiming now would fetch a batch: nothing is active, or an endpoint with more due is down
+   * to `refillAt`, or the last claim was cut short and a round's worth of room is free. Otherwise the
+   * worker waits for that or for its next poll, rather than query after every answer.
+   */
+  function claimPays(): boolean {
+    if (unrecorded >= totalCap || activeTotal >= totalCap) return false;
+    if (activeTotal === 0) return true;
+    if (moreDue && activeTotal <= totalCap - settings.concurrency) return true;
+    for (const id of backlog) if ((active.get(id) ?? 0) <= refillAt) return true;
+    return false;
+  }
+
+  /** Starts queued rows while slots are free, endpoints taking turns; gives back those the lease no longer covers. */
+  function startQueued(): void {
+    const now = clock.now().getTime();
+    for (const [endpointId, queue] of [...queues]) {
+      if (sendingTotal >= settings.concurrency) break;
+      if (paused.has(endpointId)) continue;
+      let launched = false;
+      while (queue.length && sendingTotal < settings.concurrency && (sending.get(endpointId) ?? 0) < settings.perEndpoint) {
+        const h = queue.shift()!;
+        if (h.leaseEnds - now < startMargin) giveBack(h);
+        else {
+          launch(h);
+          launched = true;
+        }
+      }
+      if (!queue.length) queues.delete(endpointId);
+      else if (launched) {
+        // To the end of the turn order: an endpoint that just took slots lets the others go first.
+        queues.delete(endpointId);
+        queues.set(endpointId, queue);
+      }
+    }
+  }
+
+  function giveBack(h: Held): void {
+    toRelease.push(h);
+    count(active, h.d.endpoint_id, -1);
+    activeTotal--;
+  }
+
+  async function releaseGivenBack(): Promise<void> {
+    if (!toRelease.length) return;
+    const list = toRelease;
+    toRelease = [];
+    await repo.release(db, list.map((h) => ({ id: h.d.id, token: h.d.claim_token })), clock.now()).catch((err: unknown) => {
+      // Not released: the lease runs out and they are due again then.
+      log.error({ err }, 'claimed webhook deliveries not released');
+    });
+  }
+
+  function launch(h: Held): void {
+    const { d } = h;
+    started++;
+    count(sending, d.endpoint_id, 1);
+    sendingTotal++;
+    const p: Promise<void> = attempt(h)
+      .catch((err: unknown) => log.error({ err, deliveryId: d.id }, 'webhook attempt failed'))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+
+  async function attempt({ d }: Held): Promise<void> {
+    const startedAt = clock.now();
+    const t0 = performance.now();
+    let outcome: Outcome;
+    try {
+      outcome = await send(d, startedAt);
+    } catch (err) {
+      // (Signing: a secret that no longer decrypts.) Recorded like any failure, so the row is not left held.
+      log.error({ err, deliveryId: d.id }, 'webhook attempt failed unexpectedly');
+      outcome = { status: null, body: null, error: 'The attempt failed inside the platform.', retryAfterSeconds: null };
+    } finally {
+      // The slot is free once the answer is in: the next attempt need not wait for this one's record.
+      count(sending, d.endpoint_id, -1);
+      sendingTotal--;
+      count(active, d.endpoint_id, -1);
+      activeTotal--;
+    }
+    if (outcome.status === 410) paused.add(d.endpoint_id);
+    startQueued();
+    if (claimPays()) wake();
+    await recordLater({ d, outcome, startedAt, durationMs: Math.max(0, Math.round(performance.now() - t0)) });
+  }
+
+  // ---- recording outcomes ----
+
   interface Done {
     d: ClaimedDelivery;
     outcome: Outcome;
@@ -137,74 +272,126 @@ export function createDispatcher(deps: DispatcherDeps) {
   let recording: Promise<void> | null = null;
 
   /**
-   * Outcomes are written in groups: while one transaction commits, the next outcomes gather for the
-   * following one (group commit), so a busy worker does not pay a commit per delivery. A group that
+   * Outcomes are written in groups: while one group is written, the next outcomes gather for the
+   * following one (group commit), so a busy worker does not pay a statement per delivery. A group that
    * fails is written again one outcome at a time, so one bad row cannot hold back the others.
    */
   function recordLater(done: Omit<Done, 'recorded'>): Promise<void> {
     return new Promise<void>((resolve) => {
       toRecord.push({ ...done, recorded: resolve });
+      unrecorded++;
+      gathered?.();
       if (!recording) recording = writeOutcomes();
     });
   }
 
+  let gathered: (() => void) | null = null;
+  /**
+   * Lets answers that already arrived join the next group and, while requests are in flight, waits up
+   * to GATHER_MS for a group of half the overall cap: a statement costs about as much for one row as
+   * for fifty, and no slot waits for it (only the log's freshness does).
+   */
+  async function gather(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const until = performance.now() + GATHER_MS;
+    while (toRecord.length < totalCap / 2 && sendingTotal > 0 && performance.now() < until) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, until - performance.now());
+        gathered = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      gathered = null;
+    }
+  }
+
   async function writeOutcomes(): Promise<void> {
     while (toRecord.length) {
-      // Let answers that already arrived join this group.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await gather();
       const group = toRecord;
       toRecord = [];
+      const closed = new Set<string>();
       try {
-        await db.tx((tx) => record(tx, group));
+        await write(group, closed);
       } catch (err) {
         log.warn({ err, outcomes: group.length }, 'webhook outcomes written one by one after a failed group');
         for (const one of group) {
           // Not recorded at all: the lease runs out and the delivery is sent again (at least once).
-          await db.tx((tx) => record(tx, [one])).catch((e: unknown) => log.error({ err: e, deliveryId: one.d.id }, 'webhook attempt could not be recorded'));
+          await write([one], closed).catch((e: unknown) => log.error({ err: e, deliveryId: one.d.id }, 'webhook attempt could not be recorded'));
         }
       }
-      for (const one of group) one.recorded();
+      unrecorded -= group.length;
+      for (const one of group) {
+        if (one.outcome.status === 410) paused.delete(one.d.endpoint_id);
+        one.recorded();
+      }
+      // A disabled endpoint's queued rows go back, to wait in the outbox until it is enabled again.
+      for (const id of closed) {
+        for (const h of queues.get(id) ?? []) giveBack(h);
+        queues.delete(id);
+        backlog.delete(id);
+      }
+      startQueued();
+      if (claimPays() || toRelease.length) wake();
     }
     recording = null;
   }
 
-  async function record(tx: Queryable, group: Done[]): Promise<void> {
+  const succeeded = (o: Outcome) => o.status !== null && o.status >= 200 && o.status < 300;
+
+  /** Successes alone are one statement; failures need a transaction (endpoint health, closed). */
+  async function write(group: Done[], closedEndpoints: Set<string>): Promise<void> {
     const now = clock.now();
-    const ok = (o: Outcome) => o.status !== null && o.status >= 200 && o.status < 300;
-    const successes = group.filter((g) => ok(g.outcome));
-    await repo.recordSuccesses(
-      tx,
-      successes.map(({ d, outcome, startedAt, durationMs }) => ({ id: d.id, token: d.claim_token, attempt: d.attempts, startedAt, durationMs, status: outcome.status!, responseBody: outcome.body })),
-      now,
-    );
-    await repo.markEndpointsSucceeding(tx, [...new Set(successes.map((g) => g.d.endpoint_id))].sort(), now);
-    for (const g of group.filter((x) => !ok(x.outcome)).sort((a, b) => a.d.endpoint_id.localeCompare(b.d.endpoint_id))) {
-      await recordFailure(tx, g, now);
+    const successes = group.filter((g) => succeeded(g.outcome)).map((g) => outcomeRow(g));
+    const failures = group.filter((g) => !succeeded(g.outcome));
+    if (!failures.length) return repo.recordSuccesses(db, successes, now);
+    const closed = new Set<string>();
+    await db.tx(async (tx) => {
+      await repo.recordSuccesses(tx, successes, now);
+      await recordFailures(tx, failures, now, closed);
+    });
+    for (const id of closed) closedEndpoints.add(id);
+  }
+
+  function outcomeRow({ d, outcome, startedAt, durationMs }: Done): repo.AttemptOutcome {
+    return { id: d.id, token: d.claim_token, endpointId: d.endpoint_id, attempt: d.attempts, startedAt, durationMs, status: outcome.status, responseBody: outcome.body };
+  }
+
+  async function recordFailures(tx: Queryable, group: Done[], now: Date, closed: Set<string>): Promise<void> {
+    const rows = group.map((g) => {
+      const o = g.outcome;
+      const error = o.status === 410 ? '410 Gone: the endpoint was disabled; its events wait until it is enabled again.' : o.error;
+      const delay = o.final ? null : retryDelayMs(settings.schedule, g.d.attempts, { retryAfterSeconds: o.retryAfterSeconds, random, maxRetryAfterSeconds: settings.maxRetryAfterSeconds });
+      return { ...outcomeRow(g), error, nextAttemptAt: delay === null ? null : new Date(now.getTime() + delay) };
+    });
+    await repo.recordFailures(tx, rows, now);
+    // Endpoint health, once per endpoint and in a fixed order (workers lock endpoint rows alike).
+    // An attempt that sent nothing (`final`) tells nothing about the endpoint.
+    const byEndpoint = new Map<string, Done[]>();
+    for (const g of group) if (!g.outcome.final) byEndpoint.set(g.d.endpoint_id, [...(byEndpoint.get(g.d.endpoint_id) ?? []), g]);
+    for (const id of [...byEndpoint.keys()].sort()) {
+      const failed = byEndpoint.get(id)!;
+      const endpoint = await repo.markEndpointFailure(tx, id, now);
+      if (!endpoint || endpoint.status !== 'enabled') {
+        // Deleted or disabled meanwhile: what is queued for it goes back too.
+        closed.add(id);
+        continue;
+      }
+      const failingFor = now.getTime() - endpoint.failing_since.getTime();
+      const reason = failed.some((g) => g.outcome.status === 410) ? 'gone' : failingFor >= settings.disableAfterFailingMs ? 'failing' : null;
+      if (!reason) continue;
+      await disableEndpoint(tx, id, endpoint.tenant_id, endpoint.url, reason, now);
+      closed.add(id);
     }
   }
 
-  async function recordFailure(tx: Queryable, { d, outcome: o, startedAt, durationMs }: Done, now: Date): Promise<void> {
-    const gone = o.status === 410;
-    const error = gone ? '410 Gone: the endpoint was disabled; its events wait until it is enabled again.' : o.error;
-    const delay = o.final ? null : retryDelayMs(settings.schedule, d.attempts, { retryAfterSeconds: o.retryAfterSeconds, random, maxRetryAfterSeconds: settings.maxRetryAfterSeconds });
-    const next = delay === null ? null : new Date(now.getTime() + delay);
-    await repo.finishAttempt(tx, { id: d.id, token: d.claim_token }, { state: next ? 'pending' : 'failed', nextAttemptAt: next, status: o.status, error, now });
-    await repo.insertAttempt(tx, { deliveryId: d.id, attempt: d.attempts, startedAt, durationMs, statusCode: o.status, responseBody: o.body, error, success: false, nextAttemptAt: next });
-    // Nothing was sent, so nothing is known about the endpoint's health.
-    if (o.final) return;
-    const endpoint = await repo.markEndpointFailure(tx, d.endpoint_id, now);
-    if (!endpoint || endpoint.status !== 'enabled') return;
-    const failingFor = now.getTime() - endpoint.failing_since.getTime();
-    const reason = gone ? 'gone' : failingFor >= settings.disableAfterFailingMs ? 'failing' : null;
-    if (reason) await disableEndpoint(tx, d, endpoint.tenant_id, endpoint.url, reason, now);
-  }
-
-  async function disableEndpoint(tx: Queryable, d: ClaimedDelivery, tenantId: string, url: string, reason: 'gone' | 'failing', now: Date): Promise<void> {
-    await setStatus(tx, d.endpoint_id, reason, now);
+  async function disableEndpoint(tx: Queryable, endpointId: string, tenantId: string, url: string, reason: 'gone' | 'failing', now: Date): Promise<void> {
+    await setStatus(tx, endpointId, reason, now);
     await insertActivity(
       tx,
       { type: 'system' },
-      { action: 'webhook_endpoint.auto_disabled', subjectUserId: tenantId, object: { type: 'webhook_endpoint', id: d.endpoint_id }, details: { reason, url } },
+      { action: 'webhook_endpoint.auto_disabled', subjectUserId: tenantId, object: { type: 'webhook_endpoint', id: endpointId }, details: { reason, url } },
       SYSTEM_META,
     );
     const days = Math.round(settings.disableAfterFailingMs / 86_400_000);
@@ -221,66 +408,42 @@ export function createDispatcher(deps: DispatcherDeps) {
         en: `Your webhook endpoint ${url} ${why.en}, so it was disabled. Its events are kept: fix the endpoint and enable it again to receive them.`,
         hi: `आपके वेबहुक एंडपॉइंट ${url} ${why.hi}, इसलिए इसे बंद कर दिया गया। इसके इवेंट सुरक्षित हैं: एंडपॉइंट ठीक करके इसे फिर से चालू करें, तब वे भेजे जाएँगे।`,
       },
-      link: `/whatsapp/webhooks/${d.endpoint_id}`,
+      link: `/whatsapp/webhooks/${endpointId}`,
     });
-    log.warn({ endpointId: d.endpoint_id, reason }, 'webhook endpoint disabled');
+    log.warn({ endpointId, reason }, 'webhook endpoint disabled');
   }
 
-  async function attempt(d: ClaimedDelivery): Promise<void> {
-    const startedAt = clock.now();
-    const t0 = performance.now();
-    const outcome = await send(d, startedAt);
-    await recordLater({ d, outcome, startedAt, durationMs: Math.max(0, Math.round(performance.now() - t0)) });
-  }
+  // ---- claiming ----
 
-  // Claimed ahead (up to one more round per endpoint), so a freed slot starts the next delivery
-  // without a database round trip; the lease covers the wait.
-  const waiting = new Map<string, ClaimedDelivery[]>();
-  let waitingCount = 0;
-
-  function launch(d: ClaimedDelivery): void {
-    perEndpoint.set(d.endpoint_id, (perEndpoint.get(d.endpoint_id) ?? 0) + 1);
-    const p: Promise<void> = attempt(d)
-      .catch((err: unknown) => log.error({ err, deliveryId: d.id }, 'webhook attempt failed'))
-      .finally(() => {
-        const n = (perEndpoint.get(d.endpoint_id) ?? 1) - 1;
-        if (n > 0) perEndpoint.set(d.endpoint_id, n);
-        else perEndpoint.delete(d.endpoint_id);
-        inFlight.delete(p);
-        startWaiting();
-        // Claiming again pays once a round has drained: the endpoint holds one round or less, or
-        // half the slots are free, or nothing is left (claims come in batches, not one per answer).
-        const held = (perEndpoint.get(d.endpoint_id) ?? 0) + (waiting.get(d.endpoint_id)?.length ?? 0);
-        if (held <= settings.perEndpoint || inFlight.size + waitingCount <= settings.concurrency || inFlight.size === 0) wake();
-      });
-    inFlight.add(p);
-  }
-
-  function startWaiting(): void {
-    for (const [endpointId, list] of waiting) {
-      while (list.length && inFlight.size < settings.concurrency && (perEndpoint.get(endpointId) ?? 0) < settings.perEndpoint) {
-        waitingCount--;
-        launch(list.shift()!);
-      }
-      if (!list.length) waiting.delete(endpointId);
-    }
-  }
-
-  /** Claims due deliveries up to two rounds of free slots and starts what fits; returns how many were claimed. */
+  /** Gives back what is due to go back, then claims due deliveries up to the caps and starts what fits; returns how many were claimed. */
   async function fill(): Promise<number> {
-    const room = 2 * settings.concurrency - inFlight.size - waitingCount;
+    await releaseGivenBack();
+    const room = unrecorded >= totalCap ? 0 : totalCap - activeTotal;
     if (room <= 0) return 0;
-    const held = new Map(perEndpoint);
-    for (const [id, list] of waiting) held.set(id, (held.get(id) ?? 0) + list.length);
+    // An endpoint holding more than `refillAt` takes nothing this time (claims come in batches).
+    const allowance = new Map<string, number>();
+    for (const [id, n] of active) allowance.set(id, n > refillAt ? 0 : endpointCap - n);
     const now = clock.now();
-    const claimed = await repo.claimDue(db, { now, limit: room, perEndpoint: 2 * settings.perEndpoint, held, leaseUntil: new Date(now.getTime() + settings.leaseMs), token: randomUUID() });
+    const leaseEnds = now.getTime() + settings.leaseMs;
+    const claimed = await repo.claimDue(db, { now, limit: room, perEndpoint: endpointCap, allowance, leaseUntil: new Date(leaseEnds), token: randomUUID() });
+    const got = new Map<string, number>();
     for (const d of claimed) {
-      const list = waiting.get(d.endpoint_id) ?? [];
-      list.push(d);
-      waiting.set(d.endpoint_id, list);
-      waitingCount++;
+      const queue = queues.get(d.endpoint_id) ?? [];
+      queue.push({ d, leaseEnds });
+      queues.set(d.endpoint_id, queue);
+      count(got, d.endpoint_id, 1);
+      count(active, d.endpoint_id, 1);
+      activeTotal++;
     }
-    startWaiting();
+    // Endpoints that took all they were allowed probably have more due; the others have none for now.
+    for (const id of new Set([...backlog, ...got.keys()])) {
+      const allowed = allowance.get(id) ?? endpointCap;
+      if (allowed === 0) continue;
+      if ((got.get(id) ?? 0) >= allowed) backlog.add(id);
+      else backlog.delete(id);
+    }
+    moreDue = claimed.length >= room;
+    startQueued();
     return claimed.length;
   }
 
@@ -293,8 +456,8 @@ export function createDispatcher(deps: DispatcherDeps) {
         log.error({ err }, 'webhook dispatcher could not claim deliveries');
       }
       if (!running) break;
-      // Something claimed: more may be due; otherwise wait for freed slots or the next poll.
-      if (claimed > 0 && inFlight.size + waitingCount < 2 * settings.concurrency) continue;
+      // More is due and there is room for it: claim again; otherwise wait for room or the next poll.
+      if (claimed > 0 && claimPays()) continue;
       await nextWake(settings.pollMs);
     }
   }
@@ -316,11 +479,11 @@ export function createDispatcher(deps: DispatcherDeps) {
       wake();
       await loopDone;
       loopDone = null;
-      const unstarted = [...waiting.values()].flat();
-      waiting.clear();
-      waitingCount = 0;
-      await repo.release(db, unstarted.map((d) => ({ id: d.id, token: d.claim_token })), clock.now()).catch((err: unknown) => log.error({ err }, 'claimed webhook deliveries not released'));
+      for (const queue of queues.values()) for (const h of queue) giveBack(h);
+      queues.clear();
+      await releaseGivenBack();
       await Promise.all([...inFlight]);
+      await releaseGivenBack();
     },
 
     /**
@@ -328,12 +491,14 @@ export function createDispatcher(deps: DispatcherDeps) {
      * were made. For tools and tests that drive delivery step by step (with a moved clock).
      */
     async runDue(): Promise<number> {
-      let total = 0;
+      const before = started;
       for (;;) {
         const claimed = await fill();
-        total += claimed;
-        if (claimed === 0 && inFlight.size === 0 && waitingCount === 0) return total;
-        if (claimed === 0 || inFlight.size + waitingCount >= 2 * settings.concurrency) await nextWake();
+        if (claimed === 0 && activeTotal === 0 && unrecorded === 0) {
+          await releaseGivenBack();
+          return started - before;
+        }
+        if (claimed === 0 || !claimPays()) await nextWake();
       }
     },
 

@@ -48,7 +48,9 @@ export async function registerWebhooksOut(
     // Enough for any sensible acknowledgement; 1 KB of it is logged.
     maxResponseBytes: 16 * 1024,
     userAgent: 'SevaKendra-Webhooks/1.0',
-    connectionsPerOrigin: settings.perEndpoint,
+    // Kept-alive connections per origin. Several endpoints may share one (paths on one host), so the
+    // pool allows every slot: the dispatcher itself keeps each endpoint to `perEndpoint` in flight.
+    connectionsPerOrigin: settings.concurrency,
   });
   const endpoints = createWebhookEndpoints({ db, ring, http, clock, retentionDays: config.webhookRetentionDays });
   const dispatcher = createDispatcher({ db, http, ring, notifier, log, clock, settings, ...(options.random ? { random: options.random } : {}) });
