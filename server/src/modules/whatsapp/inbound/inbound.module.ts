@@ -21,7 +21,10 @@ export async function registerWhatsAppInbound(
   const processor = createWebhookProcessor({ db: deps.db, log: deps.log, events });
   const receiver = createWebhookReceiver(deps);
   // Meta retries for days; a failed processing is retried for about an hour, then left `failed` for operators.
-  deps.jobs.define<{ id: string }>({ name: WEBHOOK_EVENT_JOB, handler: processor.processEvent, retryLimit: 8, retryDelaySeconds: 15, wakeOnEnqueue: true, concurrency: 4 });
+  // One at a time per process: the listeners (automations' first contact, the inbox's conversations)
+  // look at what earlier messages left behind, and two POSTs of one person processed at once could both
+  // see nothing yet. Meta's own out-of-order deliveries are handled; concurrent processing is not.
+  deps.jobs.define<{ id: string }>({ name: WEBHOOK_EVENT_JOB, handler: processor.processEvent, retryLimit: 8, retryDelaySeconds: 15, wakeOnEnqueue: true });
   deps.jobs.define({ name: STATUS_SWEEP_JOB, cron: '* * * * *', handler: async () => void (await processor.sweepStatuses()) });
   await app.register(inboundRoutes, { receiver });
   return { processor, receiver, events };
