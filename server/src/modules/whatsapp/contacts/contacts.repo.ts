@@ -176,7 +176,9 @@ export async function insertConsentEvent(
 /** Moves the contact's consent columns for one event; a report older than the current state changes nothing. */
 export async function applyConsentState(q: Queryable, contactId: string, action: ConsentAction, at: Date): Promise<ContactRow> {
   const set: Record<ConsentAction, string> = {
-    opt_in: 'opted_in_at = GREATEST(opted_in_at, $2)',
+    // Meta's times are whole seconds: an opt-in of the same second as the opt-out it follows (STOP,
+    // then START) must win, as it came later; a millisecond after the opt-out says so.
+    opt_in: "opted_in_at = GREATEST(opted_in_at, CASE WHEN opted_out_at = $2 THEN $2::timestamptz + interval '1 millisecond' ELSE $2 END)",
     opt_out: 'opted_out_at = GREATEST(opted_out_at, $2)',
     marketing_stop: 'marketing_opted_out_at = GREATEST(marketing_opted_out_at, $2)',
     marketing_resume: 'marketing_opted_out_at = CASE WHEN marketing_opted_out_at <= $2 THEN NULL ELSE marketing_opted_out_at END',
