@@ -87,6 +87,9 @@ function expiredMessage(expiredAt: Date, now = new Date()): string {
   return `Error validating access token: Session has expired on ${fmt(expiredAt)}. The current time is ${fmt(now)}.`;
 }
 
+/** Meta's answer to a token it cannot parse or does not know. */
+const unparsable = () => new SimGraphError(190, undefined, { whatsapp: false, message: 'Invalid OAuth access token - Cannot parse access token' });
+
 const objectNotFound = (id: string, method: 'get' | 'post' | 'delete') =>
   new SimGraphError(100, undefined, {
     subcode: 33,
@@ -185,7 +188,6 @@ export function createMetaSandbox(deps: {
 
   /** Bearer token (or access_token query parameter, as the Graph API also accepts) → its WABA. */
   async function authenticate(token: string | undefined): Promise<Auth> {
-    const unparsable = () => new SimGraphError(190, undefined, { whatsapp: false, message: 'Invalid OAuth access token - Cannot parse access token' });
     if (!token || token.length > 4096) throw unparsable();
     const row = await repo.findToken(db, tokenHash(token));
     if (!row) throw unparsable();
@@ -207,7 +209,6 @@ export function createMetaSandbox(deps: {
    * service, which forgets them then (`senders.clear()`).
    */
   async function sendingNumber(token: string | undefined, id: string): Promise<NumberRow> {
-    const unparsable = () => new SimGraphError(190, undefined, { whatsapp: false, message: 'Invalid OAuth access token - Cannot parse access token' });
     if (!token || token.length > 4096) throw unparsable();
     const hash = tokenHash(token);
     const numberId = /^[0-9]{1,32}$/.test(id) ? id : '';
