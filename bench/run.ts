@@ -76,6 +76,20 @@ async function benchWallet(kind: string): Promise<void> {
   }
 }
 
+/** `npm run bench -- wallet whatsapp-send`: only the parts named (all of them when none is). */
+const PARTS: Record<string, (kind: string) => Promise<void>> = {
+  wallet: benchWallet,
+  'webhook-delivery': benchWebhookDelivery,
+  'whatsapp-send': (kind) => benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS }),
+  'whatsapp-webhooks': (kind) => benchWhatsAppWebhooks(kind, { seconds: SECONDS, concurrency: CONCURRENCY }),
+};
+const selected = process.argv.slice(2);
+const unknown = selected.filter((name) => !(name in PARTS));
+if (unknown.length) {
+  console.error(`Unknown bench part ${unknown.join(', ')}; the parts are ${Object.keys(PARTS).join(', ')}.`);
+  process.exit(2);
+}
+
 const kind = process.env.TEST_DB === 'postgres' ? 'PostgreSQL' : 'PGlite';
 if (!process.env.BENCH_CHILD) {
   // Each database in its own process, with its template prepared first.
@@ -83,12 +97,9 @@ if (!process.env.BENCH_CHILD) {
   for (const env of runs) {
     const prep = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare-test-db.ts', env.TEST_DB], { stdio: 'inherit', env: { ...process.env, ...env } });
     if (prep.status !== 0) process.exit(prep.status ?? 1);
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], { stdio: 'inherit', env: { ...process.env, ...env, BENCH_CHILD: '1' } });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...selected], { stdio: 'inherit', env: { ...process.env, ...env, BENCH_CHILD: '1' } });
     if (res.status !== 0) process.exit(res.status ?? 1);
   }
 } else {
-  await benchWallet(kind);
-  await benchWebhookDelivery(kind);
-  await benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS });
-  await benchWhatsAppWebhooks(kind, { seconds: SECONDS, concurrency: CONCURRENCY });
+  for (const [name, part] of Object.entries(PARTS)) if (!selected.length || selected.includes(name)) await part(kind);
 }

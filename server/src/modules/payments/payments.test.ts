@@ -292,6 +292,27 @@ describe('wallet top-ups through the sandbox gateway', () => {
     assert.equal(await balance(userId), 8_000);
     const actions = (await t.db.query<{ action: string }>("SELECT action FROM activity_log WHERE object_id = $1 ORDER BY id", [second.payment.id])).map((r) => r.action);
     assert.deepEqual(actions, ['wallet.topup_created', 'wallet.topup_failed', 'wallet.topup_captured']);
+
+    // order.paid before payment.captured, a stale failure between them, then both again under new event ids.
+    const third = await startTopup(client, 2_000);
+    await press(client, third.checkout, 'succeed');
+    const hooks = await queuedWebhooks(third.checkout.orderId);
+    const paid = hooks.find((h) => h.event === 'order.paid')!;
+    const captured = hooks.find((h) => h.event === 'payment.captured')!;
+    const thirdPayId = (JSON.parse(captured.body) as { payload: { payment: { entity: { id: string } } } }).payload.payment.entity.id;
+    const outcome = async (res: Promise<LightMyRequestResponse>) => json<{ outcome: string }>(await res).outcome;
+    assert.equal(await outcome(sendWebhook(paid.body, { eventId: paid.id })), 'credited');
+    assert.equal(await outcome(sendWebhook(paymentEvent('payment.failed', { orderId: third.checkout.orderId, paymentId: thirdPayId, amount: 2_000, status: 'failed' }), { eventId: 'late-failure-3' })), 'ignored_stale');
+    assert.equal(await outcome(sendWebhook(captured.body, { eventId: captured.id })), 'already_captured');
+    assert.equal(await outcome(sendWebhook(captured.body, { eventId: `${captured.id}-again` })), 'already_captured');
+    assert.equal(await outcome(sendWebhook(paid.body, { eventId: `${paid.id}-again` })), 'already_captured');
+    assert.equal(await deliverWebhooks(), 2, "the sandbox's own deliveries of the same events");
+    const outcomes = await t.db.query<{ outcome: string }>('SELECT outcome FROM payment_gateway_events WHERE payment_id = $1 ORDER BY received_at', [third.payment.id]);
+    assert.deepEqual(outcomes.map((o) => o.outcome), ['credited', 'ignored_stale', 'already_captured', 'already_captured', 'already_captured'], 'the sandbox deliveries were duplicates');
+    assert.equal((await payment(third.payment.id)).status, 'captured');
+    assert.equal(await balance(userId), 10_000, 'credited once');
+    assert.equal(await entriesSum(userId), 10_000);
+
     // The database itself refuses a step back.
     await assert.rejects(t.db.query("UPDATE payments SET status = 'pending' WHERE id = $1", [second.payment.id]), /cannot move from captured to pending/);
   });

@@ -33,6 +33,9 @@ describe('wallet over HTTP', () => {
     assert.equal(credit.statusCode, 201, credit.body);
     const replay = await admin.post(`/api/admin/wallets/${person.id}/adjustments`, { amount: 25_000, reason: 'Cash deposited at the counter', idempotencyKey: 'counter-0001' });
     assert.equal(json<{ replayed: boolean }>(replay).replayed, true);
+    const reused = await admin.post(`/api/admin/wallets/${person.id}/adjustments`, { amount: 52_000, reason: 'Cash deposited at the counter', idempotencyKey: 'counter-0001' });
+    assert.equal(reused.statusCode, 409);
+    assert.equal(json<{ error: { code: string } }>(reused).error.code, 'idempotency_key_reused');
     const debit = await admin.post(`/api/admin/wallets/${person.id}/adjustments`, { amount: -5_000, reason: 'Reversal of duplicate deposit' });
     assert.equal(debit.statusCode, 201);
 
@@ -51,6 +54,24 @@ describe('wallet over HTTP', () => {
     assert.deepEqual(older.items.map((i) => [i.amount, i.balanceAfter]), [[25_000, 25_000]]);
     const onlyCredits = json<{ items: unknown[] }>(await customer.get('/api/wallet/passbook?kind=adjustment_credit'));
     assert.equal(onlyCredits.items.length, 1);
+    const [firstAt] = (await t.db.query<{ at: Date }>(
+      `SELECT min(e.created_at) AS at FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id WHERE a.owner_user_id = $1 AND a.kind = 'customer_wallet'`,
+      [person.id],
+    )).map((r) => new Date(r.at));
+    const between = async (from: Date | null, to: Date | null) => {
+      const q = new URLSearchParams({ ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) });
+      const res = await customer.get(`/api/wallet/passbook?${q.toString()}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return json<{ items: { amount: number }[] }>(res).items.map((i) => i.amount);
+    };
+    const day = 24 * 3600 * 1000;
+    assert.deepEqual(await between(new Date(firstAt!.getTime() - day), new Date(firstAt!.getTime() + day)), [-5_000, 25_000]);
+    assert.deepEqual(await between(new Date(firstAt!.getTime() + day), null), [], 'from after every movement');
+    assert.deepEqual(await between(null, firstAt!), [], 'to is exclusive');
+    assert.deepEqual(await between(firstAt!, null), [-5_000, 25_000], 'from is inclusive');
+    assert.equal((await customer.get('/api/wallet/passbook?from=yesterday')).statusCode, 400);
+    const filteredCsv = await customer.get(`/api/wallet/passbook.csv?kind=adjustment_credit&from=${encodeURIComponent(new Date(firstAt!.getTime() - day).toISOString())}`);
+    assert.equal(filteredCsv.body.trim().split('\r\n').length, 2, 'the CSV takes the same filters');
 
     const csv = await customer.get('/api/wallet/passbook.csv');
     assert.equal(csv.statusCode, 200);

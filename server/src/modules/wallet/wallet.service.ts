@@ -201,14 +201,32 @@ export function createWalletService(deps: { db: Db }) {
 
   /**
    * Closes holds past their expiry, each in its own transaction: credit leases are settled for what
-   * was used, every other hold is released in full.
+   * was used, every other hold is released in full. A hold its owner settled after it was listed
+   * keeps that settlement. One hold that cannot be closed does not keep the others open: the rest
+   * are closed first, then the job fails naming it.
    */
   async function expireHolds(): Promise<number> {
     let n = 0;
+    const failed: { id: string; err: unknown }[] = [];
     for (const { id, purpose } of await expiredHoldIds(db)) {
-      if (purpose === LEASE_PURPOSE) await settleLease(db, id);
-      else await db.tx((tx) => closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' }));
-      n++;
+      try {
+        if (purpose === LEASE_PURPOSE) await settleLease(db, id);
+        else {
+          const closed = await db.tx(async (tx) => {
+            const [row] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [id]);
+            if (row?.status !== 'open') return false;
+            await closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' });
+            return true;
+          });
+          if (!closed) continue;
+        }
+        n++;
+      } catch (err) {
+        failed.push({ id, err });
+      }
+    }
+    if (failed.length) {
+      throw new AggregateError(failed.map((f) => f.err), `expired holds not closed: ${failed.map((f) => f.id).join(', ')}`);
     }
     return n;
   }
