@@ -125,6 +125,16 @@ export function makePdfWithCompressedAction(): Buffer {
   return Buffer.concat([Buffer.from(base.slice(0, at), 'latin1'), obj, Buffer.from(base.slice(at), 'latin1')]);
 }
 
+/** A PDF with an object stream that inflates to `megabytes` MB of zeros: a zip bomb inside a PDF. */
+export function makePdfBomb(megabytes = 64): Buffer {
+  const compressed = deflateSync(Buffer.alloc(megabytes * 1024 * 1024), { level: 9 });
+  const objStm = `<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${compressed.length} >>\nstream\n`;
+  const base = makePdf().toString('latin1');
+  const at = base.indexOf('xref\n');
+  const obj = Buffer.concat([Buffer.from(`6 0 obj\n${objStm}`, 'latin1'), compressed, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+  return Buffer.concat([Buffer.from(base.slice(0, at), 'latin1'), obj, Buffer.from(base.slice(at), 'latin1')]);
+}
+
 /** The first bytes of a Windows executable. */
 export function makeExe(): Buffer {
   const b = Buffer.alloc(512);

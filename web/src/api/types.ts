@@ -1,5 +1,5 @@
 export type Role = 'customer' | 'operator' | 'admin';
-export type UserStatus = 'active' | 'suspended';
+export type UserStatus = 'active' | 'suspended' | 'closed';
 export type Language = 'en' | 'hi';
 
 export interface User {

@@ -9,7 +9,7 @@ export interface UserRow {
   mobile: string | null;
   password_hash: string;
   role: Role;
-  status: 'active' | 'suspended';
+  status: 'active' | 'suspended' | 'closed';
   language: 'en' | 'hi';
   email_verified_at: Date | null;
   password_changed_at: Date;
@@ -63,7 +63,7 @@ export async function updateUser(
 export interface UserSearch {
   q?: string;
   role?: Role;
-  status?: 'active' | 'suspended';
+  status?: 'active' | 'suspended' | 'closed';
   limit: number;
   offset: number;
 }

@@ -10,7 +10,9 @@ const Mobile = Type.String({ minLength: 10, maxLength: 20 });
 const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX * 4 });
 const Language = Type.Union([Type.Literal('en'), Type.Literal('hi')]);
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
-export const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('suspended')]);
+export const StatusSchema = Type.Union([Type.Literal('active'), Type.Literal('suspended'), Type.Literal('closed')]);
+/** What an admin may set; closing is its own, final step (POST /api/admin/users/{id}/close). */
+const SettableStatus = Type.Union([Type.Literal('active'), Type.Literal('suspended')]);
 const Token = Type.String({ minLength: 16, maxLength: 128 });
 
 export const User = Type.Object(
@@ -84,5 +86,7 @@ export const UserListQuery = Strict({
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
 });
-export const AdminUserBody = Strict({ role: Type.Optional(RoleSchema), status: Type.Optional(StatusSchema) });
+export const AdminUserBody = Strict({ role: Type.Optional(RoleSchema), status: Type.Optional(SettableStatus) });
+export const CloseOwnAccountBody = Strict({ password: Password });
+export const CloseAccountBody = Strict({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 export const IdParams = Strict({ id: Uuid });

@@ -141,7 +141,8 @@ export interface QueueFilter {
 /** Oldest submission first: the queue is worked in order of waiting. */
 export async function queue(q: Queryable, f: QueueFilter): Promise<{ items: QueueItem[]; total: number }> {
   const params: unknown[] = [f.states];
-  let where = 'p.state = ANY($1::text[])';
+  // A closed account's pending submission can no longer be reviewed (kyc.service decideOn): not in the queue.
+  let where = "p.state = ANY($1::text[]) AND (u.status <> 'closed' OR p.state NOT IN ('submitted', 'resubmitted'))";
   if (f.q) {
     params.push('%' + f.q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%');
     where += ` AND (lower(u.name) LIKE $${params.length} OR u.email LIKE $${params.length} OR u.mobile LIKE $${params.length})`;

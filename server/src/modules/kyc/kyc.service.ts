@@ -349,6 +349,7 @@ export function createKycService(deps: {
     await db.tx(async (tx) => {
       const current = await repo.findProfile(tx, userId, { forUpdate: true });
       if (!current) throw notFound('KYC record');
+      if ((await findUserById(tx, userId))?.status === 'closed') throw conflict('account_closed', 'This account has been closed; its KYC can no longer be reviewed.');
       const updated = await repo.decide(tx, userId, actor.userId, decision);
       if (!updated) {
         throw conflict('kyc_not_pending', `This KYC is ${current.state.replace('_', ' ')}, not waiting for review.`);

@@ -10,8 +10,10 @@ import { loadConfig } from '../../config.js';
 import { createFileLinks } from '../../platform/file-links.js';
 import { keyringFromConfig, readAll } from '../../platform/storage/index.js';
 import { Client, TEST_MASTER_KEY, json, signedInClient, testPlatform, type TestPlatform } from '../../test/harness.js';
-import { KNOWN_MAGIC, makeExe, makeJpeg, makePdf, makePng, makeWebp, makeZip } from '../../test/files.js';
+import { KNOWN_MAGIC, makeExe, makeJpeg, makePdf, makePdfBomb, makePng, makeWebp, makeZip } from '../../test/files.js';
 import { multipartBody, type FilePart } from '../../test/multipart.js';
+import { startFakeClamd, type FakeClamd } from '../../test/fake-clamd.js';
+import { createService, customer, readyDraft, type Kit } from '../../test/applications-kit.js';
 import { verhoeffCheckDigit } from './kyc.rules.js';
 
 interface Doc {
@@ -166,6 +168,19 @@ describe('KYC', () => {
       const b = makePdf();
       return b.subarray(0, b.length - 30);
     };
+    const jpegBomb = () => {
+      const b = makeJpeg();
+      const sof = b.indexOf(Buffer.from([0xff, 0xc0]));
+      b.writeUInt16BE(65_000, sof + 5);
+      b.writeUInt16BE(65_000, sof + 7);
+      return b;
+    };
+    const webpBomb = () => {
+      const b = makeWebp();
+      // The VP8L header after the RIFF header (12) and chunk header (8) and its signature byte: width-1 and height-1, 14 bits each.
+      b.writeUInt32LE((16_383 | (16_383 << 14)) >>> 0, 21);
+      return b;
+    };
     const cases: [string, string, () => Buffer, number, string, Partial<FilePart>?][] = [
       ['renamed Windows executable (MZ as .png)', 'photo', makeExe, 415, 'unsupported_file_type', { filename: 'me.png', contentType: 'image/png' }],
       ['HTML inside a PNG', 'photo', () => makePng({ extraChunks: [['tEXt', Buffer.from('x\0<html><script>alert(1)</script></html>')]] }), 422, 'polyglot_file'],
@@ -173,6 +188,10 @@ describe('KYC', () => {
       ['ZIP renamed to .jpg', 'photo', () => makeZip(), 415, 'unsupported_file_type', { filename: 'me.jpg', contentType: 'image/jpeg' }],
       ['ZIP appended to a JPEG', 'photo', () => Buffer.concat([makeJpeg(), makeZip()]), 422, 'trailing_data'],
       ['decompression-bomb PNG (100000 × 100000 declared)', 'photo', () => makePng({ declaredWidth: 100_000, declaredHeight: 100_000 }), 422, 'image_too_large'],
+      ['decompression-bomb JPEG (65000 × 65000 declared)', 'photo', jpegBomb, 422, 'image_too_large'],
+      ['decompression-bomb WebP (16384 × 16384 declared)', 'photo', webpBomb, 422, 'image_too_large'],
+      ['zip bomb inside a PDF (an object stream inflating to 64 MB)', 'pan_card', () => makePdfBomb(64), 422, 'image_too_large'],
+      ['ZIP appended after a PDF end', 'pan_card', () => Buffer.concat([makePdf(), makeZip('a.txt', 'hello')]), 422, 'trailing_data'],
       ['oversize (over 5 MB)', 'pan_card', bigPng, 413, 'file_too_large'],
       ['zero bytes', 'pan_card', () => Buffer.alloc(0), 400, 'empty_file'],
       ['wrong magic (text named .pdf)', 'pan_card', () => Buffer.from('this is not a PDF at all, just text'), 415, 'unsupported_file_type', { filename: 'x.pdf', contentType: 'application/pdf' }],
@@ -213,18 +232,51 @@ describe('KYC', () => {
       const missing = await client.request('POST', '/api/kyc/documents/photo', fieldsOnly.body, fieldsOnly.headers);
       assert.equal(missing.statusCode, 400, missing.body);
       assert.equal(code(missing), 'missing_file');
-      const two = multipartBody([{ data: makePng() }, { data: makePng() }]);
+      const badKind = await upload(client, 'passport', makePng());
+      assert.equal(badKind.statusCode, 400);
+      // A body cut off in the middle of the file (the client went away).
+      const png = makePng({ width: 200, height: 200, noise: true });
+      const cut = multipartBody([{ data: png }]);
+      const broken = await client.request('POST', '/api/kyc/documents/photo', cut.body.subarray(0, cut.body.length - 2000), cut.headers);
+      assert.equal(broken.statusCode, 422, broken.body);
+      assert.equal(code(broken), 'truncated_file');
+      assert.deepEqual(filesUnder(t.config.filesDir), filesBefore, 'nothing left on disk by any of these');
+      // Two files in one request: the first is taken, the second refused by the parser; at most one is kept.
+      const two = multipartBody([{ data: makePng() }, { data: makePng({ seed: 5 }) }]);
       const twoRes = await client.request('POST', '/api/kyc/documents/photo', two.body, two.headers);
       assert.ok([201, 400].includes(twoRes.statusCode), twoRes.body);
       if (twoRes.statusCode === 400) assert.equal(code(twoRes), 'too_many_files');
-      const badKind = await upload(client, 'passport', makePng());
-      assert.equal(badKind.statusCode, 400);
-      const broken = await client.request('POST', '/api/kyc/documents/photo', Buffer.from('--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG'), {
-        'content-type': 'multipart/form-data; boundary=x',
-      });
-      assert.ok(broken.statusCode >= 400 && broken.statusCode < 500, broken.body);
-      if (twoRes.statusCode !== 201) assert.deepEqual(filesUnder(t.config.filesDir), filesBefore);
+      const kept = filesUnder(t.config.filesDir).filter((f) => !filesBefore.includes(f));
+      assert.equal(kept.length, twoRes.statusCode === 201 ? 1 : 0);
     });
+  });
+
+  test('an upload streams into the store as it arrives: its ciphertext is on disk before the last byte is sent', async () => {
+    const { client } = await signedInClient(t, 'customer');
+    const png = makePng({ width: 1000, height: 1000, noise: true });
+    assert.ok(png.length > 2.5 * 1024 * 1024);
+    const { body, headers } = multipartBody([{ data: png, filename: 'big.png', contentType: 'image/png' }]);
+    const tmpDir = path.join(t.config.filesDir, '.tmp');
+    const onDisk = () => filesUnder(tmpDir).reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+    const want = 2 * 1024 * 1024;
+    const heldBack = 256 * 1024;
+    let seen = 0;
+    // The last bytes are sent only once the server has written most of the file: a server that held
+    // the whole upload in memory before storing it would have nothing on disk here.
+    async function* source() {
+      yield body.subarray(0, body.length - heldBack);
+      for (let i = 0; i < 3000 && seen < want; i++) {
+        seen = onDisk();
+        if (seen < want) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      yield body.subarray(body.length - heldBack);
+    }
+    const res = await client.request('POST', '/api/kyc/documents/photo', Readable.from(source()), headers);
+    assert.equal(res.statusCode, 201, res.body);
+    assert.ok(seen >= want, `only ${seen} bytes were written before the upload ended`);
+    assert.deepEqual(filesUnder(tmpDir), [], 'the temp file became the stored object');
+    const doc = json<KycBody>(await client.get('/api/kyc')).documents.find((d) => d.kind === 'photo')!;
+    assert.deepEqual((await client.get(doc.url)).rawPayload, png);
   });
 
   test('the full Aadhaar number appears nowhere: database, logs, files, answers', async () => {
@@ -505,11 +557,26 @@ describe('KYC', () => {
     assert.ok(!topup.body.includes('kyc_required'), topup.body);
   });
 
-  test('retention: documents of an account closed longer ago than KYC_RETENTION_DAYS are purged by the job', async () => {
+  test('retention: a closed account keeps its KYC for KYC_RETENTION_DAYS (staff can still read it), then the job purges it', async () => {
     const old = await submittedCustomer();
     const recent = await submittedCustomer();
-    await t.db.query("UPDATE users SET closed_at = now() - make_interval(days => $2) WHERE id = $1", [old.person.id, t.config.kycRetentionDays + 1]);
-    await t.db.query("UPDATE users SET closed_at = now() - interval '10 days' WHERE id = $1", [recent.person.id]);
+    const admin = await signedInClient(t, 'admin');
+    const inQueue = async (c: { person: { id: string; email: string } }) =>
+      json<{ items: { userId: string }[] }>(await operator.client.get(`/api/staff/kyc?q=${encodeURIComponent(c.person.email)}`)).items.map((i) => i.userId);
+    assert.deepEqual(await inQueue(old), [old.person.id], 'found by the search filter');
+    // One closes their own account, the other is closed by an admin at their request.
+    assert.equal((await old.client.post('/api/me/close', { password: old.person.password })).statusCode, 204);
+    const byAdmin = await admin.client.post(`/api/admin/users/${recent.person.id}/close`, { reason: 'Customer asked at the counter.' });
+    assert.equal(byAdmin.statusCode, 200, byAdmin.body);
+    assert.equal((await old.client.get('/api/kyc')).statusCode, 401, 'the holder is signed out');
+
+    // A pending submission of a closed account leaves the queue and can no longer be decided.
+    assert.deepEqual(await inQueue(old), []);
+    assert.deepEqual(await inQueue(recent), []);
+    const decide = await operator.client.post(`/api/staff/kyc/${old.person.id}/approve`);
+    assert.equal(decide.statusCode, 409);
+    assert.equal(code(decide), 'account_closed');
+
     const keysOf = async (id: string) => (await t.db.query<{ object_key: string }>('SELECT object_key FROM kyc_documents WHERE user_id = $1', [id])).map((r) => r.object_key);
     const oldKeys = await keysOf(old.person.id);
     const recentKeys = await keysOf(recent.person.id);
@@ -520,14 +587,28 @@ describe('KYC', () => {
     const hourAgo = new Date(Date.now() - 2 * 3600_000);
     utimesSync(fileOf(orphan.key), hourAgo, hourAgo);
 
-    await t.platform.jobs.enqueue(t.db, 'kyc.retention-purge', {});
-    assert.equal(await t.platform.jobs.runPending('kyc.retention-purge'), 1);
+    const purge = async () => {
+      await t.platform.jobs.enqueue(t.db, 'kyc.retention-purge', {});
+      assert.equal(await t.platform.jobs.runPending('kyc.retention-purge'), 1);
+    };
+    // Within the retention period nothing of a closed account goes, and staff can still open it.
+    await purge();
+    assert.deepEqual(await keysOf(old.person.id), oldKeys);
+    for (const key of oldKeys) statSync(fileOf(key));
+    const during = await operator.client.get(`/api/staff/kyc/${old.person.id}`);
+    assert.equal(during.statusCode, 200, during.body);
+    assert.equal((await operator.client.get(json<KycBody>(during).documents[0]!.url)).statusCode, 200);
+
+    // Past the period (the closure moved back in time), the job deletes files first, then rows.
+    await t.db.query('UPDATE users SET closed_at = closed_at - make_interval(days => $2) WHERE id = $1', [old.person.id, t.config.kycRetentionDays + 1]);
+    await purge();
 
     assert.deepEqual(await keysOf(old.person.id), []);
     assert.equal((await t.db.query('SELECT 1 FROM kyc_profiles WHERE user_id = $1', [old.person.id])).length, 0);
     for (const key of [...oldKeys, orphan.key]) assert.throws(() => statSync(fileOf(key)), /ENOENT/, key);
     assert.deepEqual(await keysOf(recent.person.id), recentKeys, 'still within the retention period');
     for (const key of recentKeys) statSync(fileOf(key));
+    assert.equal((await operator.client.get(`/api/staff/kyc/${old.person.id}`)).statusCode, 404);
     const [purged] = await t.db.query<{ actor_type: string; details: { documents: number } }>("SELECT actor_type, details FROM activity_log WHERE subject_user_id = $1 AND action = 'kyc.purged'", [old.person.id]);
     assert.equal(purged!.actor_type, 'system');
     assert.equal(purged!.details.documents, 3);
@@ -560,5 +641,81 @@ describe('KYC', () => {
     } finally {
       await onlyNew.app.close();
     }
+  });
+});
+
+describe('KYC uploads with a ClamAV scanner configured (CLAMAV_HOST)', () => {
+  let clamd: FakeClamd;
+  let t: TestPlatform;
+  before(async () => {
+    clamd = await startFakeClamd();
+    t = await testPlatform({ env: { CLAMAV_HOST: '127.0.0.1', CLAMAV_PORT: String(clamd.port), CLAMAV_TIMEOUT_MS: '20000' } });
+  });
+  after(async () => {
+    await t.close();
+    await clamd.close();
+  });
+
+  const upload = (c: Client, kind: string, data: Buffer) => {
+    const { body, headers } = multipartBody([{ filename: 'scan.png', contentType: 'image/png', data }]);
+    return c.request('POST', `/api/kyc/documents/${kind}`, body, headers);
+  };
+  const documentsOf = async (userId: string) =>
+    (await t.db.query<{ kind: string }>('SELECT kind FROM kyc_documents WHERE user_id = $1 ORDER BY kind', [userId])).map((r) => r.kind);
+
+  test('every upload is streamed to clamd (INSTREAM): clean files are kept, infected ones refused, an unreachable scanner refuses too; nothing refused is left', async () => {
+    const { client, person } = await signedInClient(t, 'customer');
+    const clean = makePng({ width: 40, height: 30 });
+    const ok = await upload(client, 'photo', clean);
+    assert.equal(ok.statusCode, 201, ok.body);
+    assert.deepEqual(clamd.streams.at(-1), clean, 'clamd received exactly the uploaded bytes');
+    const filesBefore = filesUnder(t.config.filesDir);
+
+    const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+    const infected = makePng({ extraChunks: [['tEXt', Buffer.from(`Comment\0${eicar}`, 'latin1')]] });
+    const refused = await upload(client, 'aadhaar_masked', infected);
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(code(refused), 'virus_found');
+    assert.match(json<ErrorBody>(refused).error.message, /Eicar-Test-Signature/);
+    assert.deepEqual(clamd.streams.at(-1), infected);
+    assert.deepEqual(filesUnder(t.config.filesDir), filesBefore, 'nothing left on disk');
+    assert.deepEqual(await documentsOf(person.id), ['photo'], 'nothing recorded');
+
+    await clamd.close();
+    const down = await upload(client, 'aadhaar_masked', makePng());
+    assert.equal(down.statusCode, 503, down.body);
+    assert.equal(code(down), 'virus_scan_unavailable');
+    assert.deepEqual(filesUnder(t.config.filesDir), filesBefore, 'a scan that could not run keeps nothing either');
+    assert.deepEqual(await documentsOf(person.id), ['photo']);
+  });
+});
+
+describe('KYC_REQUIRED_FOR decides which features need approved KYC', () => {
+  let kit: Kit;
+  before(async () => {
+    const t = await testPlatform({ env: { KYC_REQUIRED_FOR: 'service:gated-by-config' } });
+    const admin = await signedInClient(t, 'admin');
+    const [row] = await t.db.query<{ id: string }>("SELECT id FROM service_categories WHERE slug = 'certificates'");
+    kit = { t, admin: admin.client, adminId: admin.person.id, op1: admin.client, op1Id: admin.person.id, op2: admin.client, op2Id: admin.person.id, categoryId: row!.id, serviceId: '' };
+  });
+  after(() => kit.t.close());
+
+  test('a service kind named there needs approved KYC although the service itself does not ask for it; features not named do not', async () => {
+    const gated = await createService(kit, { slug: 'gated-by-config', kycRequired: false });
+    const open = await createService(kit, { kycRequired: false });
+    const c = await customer(kit, 100_000);
+    const refused = await c.client.post(`/api/applications/${(await readyDraft(c.client, gated)).id}/submit`, {});
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.equal(code(refused), 'kyc_required');
+    assert.equal((await c.client.post(`/api/applications/${(await readyDraft(c.client, open)).id}/submit`, {})).statusCode, 200);
+    // Not named: WhatsApp API access and large top-ups are open without KYC here.
+    const gate = kit.t.platform.services.kycGate;
+    assert.equal(await gate.allows('whatsapp_api', c.id), true);
+    const topup = await c.client.post('/api/wallet/topups', { amount: 1_500_000 });
+    assert.ok(!topup.body.includes('kyc_required'), topup.body);
+
+    await kit.t.db.query("INSERT INTO kyc_profiles (user_id, state, submitted_at, reviewed_at) VALUES ($1, 'approved', now(), now())", [c.id]);
+    const allowed = await c.client.post(`/api/applications/${(await readyDraft(c.client, gated)).id}/submit`, {});
+    assert.equal(allowed.statusCode, 200, allowed.body);
   });
 });

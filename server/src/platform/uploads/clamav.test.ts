@@ -1,41 +1,11 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClamavTap } from './clamav.js';
 import { UploadError } from './errors.js';
-
-/** A stand-in clamd speaking INSTREAM: finds "EICAR" in the stream, or never answers when told to hang. */
-function fakeClamd(): Server {
-  return createServer((socket) => {
-    let buf = Buffer.alloc(0);
-    let command = false;
-    const data: Buffer[] = [];
-    socket.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (!command) {
-        const nul = buf.indexOf(0);
-        if (nul === -1) return;
-        assert.equal(buf.subarray(0, nul).toString(), 'zINSTREAM');
-        buf = buf.subarray(nul + 1);
-        command = true;
-      }
-      while (buf.length >= 4) {
-        const len = buf.readUInt32BE(0);
-        if (len === 0) {
-          const all = Buffer.concat(data).toString('latin1');
-          if (all.includes('HANG')) return;
-          socket.end(all.includes('EICAR') ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0');
-          return;
-        }
-        if (buf.length < 4 + len) return;
-        data.push(buf.subarray(4, 4 + len));
-        buf = buf.subarray(4 + len);
-      }
-    });
-  });
-}
+import { startFakeClamd, type FakeClamd } from '../../test/fake-clamd.js';
 
 async function scan(port: number, content: string[], timeoutMs = 2000): Promise<string> {
   const out: Buffer[] = [];
@@ -48,17 +18,18 @@ async function scan(port: number, content: string[], timeoutMs = 2000): Promise<
 }
 
 describe('ClamAV INSTREAM hook', () => {
-  let server: Server;
+  let clamd: FakeClamd;
   let port: number;
   before(async () => {
-    server = fakeClamd();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    clamd = await startFakeClamd();
+    port = clamd.port;
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  after(() => clamd.close());
 
-  test('a clean file passes through unchanged', async () => {
+  test('a clean file passes through unchanged, and clamd received exactly its bytes', async () => {
+    const before = clamd.streams.length;
     assert.equal(await scan(port, ['hello ', 'world']), 'hello world');
+    assert.deepEqual(clamd.streams.slice(before).map((b) => b.toString()), ['hello world']);
   });
 
   test('an infected file is refused with virus_found', async () => {

@@ -57,9 +57,12 @@ export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (u
           >
             {t('admin.users.openWallet')}
           </Menu.Item>
-          <Menu.Item color={user.status === 'active' ? 'red' : 'teal'} onClick={toggleStatus}>
-            {user.status === 'active' ? t('admin.users.suspend') : t('admin.users.reactivate')}
-          </Menu.Item>
+          {/* A closed account is final (it cannot be suspended or reactivated). */}
+          {user.status === 'closed' ? null : (
+            <Menu.Item color={user.status === 'active' ? 'red' : 'teal'} onClick={toggleStatus}>
+              {user.status === 'active' ? t('admin.users.suspend') : t('admin.users.reactivate')}
+            </Menu.Item>
+          )}
         </Menu.Dropdown>
       </Menu>
       <ChangeRoleModal

@@ -40,6 +40,7 @@ export function UserFilterBar({ value, onChange }: { value: UserFilterValues; on
           any,
           { value: 'active', label: t('userStatus.active') },
           { value: 'suspended', label: t('userStatus.suspended') },
+          { value: 'closed', label: t('userStatus.closed') },
         ]}
       />
     </SimpleGrid>
