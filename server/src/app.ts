@@ -16,11 +16,14 @@ import { installInputGuard, strictDateTime } from './platform/input-guard.js';
 import { Jobs } from './platform/jobs.js';
 import { webDistDir } from './platform/paths.js';
 import { purgeExpiredWindows } from './platform/rate-limit.js';
+import { requestForLog } from './platform/request-log.js';
 import { ErrorResponse } from './platform/schemas.js';
 import { adminUserRoutes } from './modules/accounts/admin-users.routes.js';
 import { User } from './modules/accounts/accounts.schemas.js';
 import { createAccountsService } from './modules/accounts/accounts.service.js';
 import { authRoutes } from './modules/accounts/auth.routes.js';
+import { createAccountClosure } from './modules/accounts/closure.js';
+import { closureRoutes } from './modules/accounts/closure.routes.js';
 import { meRoutes } from './modules/accounts/me.routes.js';
 import { sessionCookies } from './modules/accounts/session-cookie.js';
 import { installSessionAuth } from './modules/accounts/session-auth.js';
@@ -112,7 +115,12 @@ export async function createPlatform(opts: PlatformOptions) {
     logger:
       opts.logger === false
         ? false
-        : { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
+        : {
+            level: config.logLevel,
+            redact: { paths: REDACT, censor: '[redacted]' },
+            serializers: { req: requestForLog },
+            ...(typeof opts.logger === 'object' ? opts.logger : {}),
+          },
     genReqId: () => randomUUID(),
     // A hop count is accepted at run time though the option's type names only string | boolean | list.
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
@@ -130,6 +138,7 @@ export async function createPlatform(opts: PlatformOptions) {
   const accounts = createAccountsService({ db, mail, config });
   const cookies = sessionCookies(config.httpsOnly);
   const wallet = createWalletService({ db });
+  const closure = createAccountClosure({ db, walletTotal: async (q, userId) => (await wallet.balances(userId, q)).posted });
 
   jobs.define<{ id: string }>({ name: MAIL_JOB, handler: mail.deliver, retryLimit: 8, retryDelaySeconds: 30 });
   jobs.define({
@@ -253,6 +262,7 @@ export async function createPlatform(opts: PlatformOptions) {
   await app.register(authRoutes, { db, accounts, cookies });
   await app.register(meRoutes, { db, accounts });
   await app.register(adminUserRoutes, { db, accounts });
+  await app.register(closureRoutes, { closure, cookies });
   await app.register(activityRoutes, { db });
   await app.register(mailRoutes, { db });
   await app.register(walletRoutes, { db, wallet, limits: { topupMinPaise: config.topupMinPaise, topupMaxPaise: config.topupMaxPaise, kycLimitPaise: config.topupKycLimitPaise } });

@@ -5,7 +5,11 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { packageRoot } from './platform/paths.js';
+import { loadMigrations } from './db/migrate.js';
+import { PG_TEST_PREFIX, adminUrl, withDatabase } from './test/test-db.js';
 
 const CLI = ['--import', 'tsx', path.join(packageRoot, 'server/src/cli.ts')];
 
@@ -22,6 +26,18 @@ function freePort(): Promise<number> {
 
 function cli(args: string[], env: Record<string, string>) {
   return spawnSync(process.execPath, [...CLI, ...args], { cwd: packageRoot, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 90_000 });
+}
+
+/** Starts a long-running command (start, worker) and waits until its output matches `ready` or it exits. */
+async function startCommand(args: string[], env: Record<string, string>, ready: RegExp, logLevel = 'warn') {
+  const child = spawn(process.execPath, [...CLI, ...args], { cwd: packageRoot, env: { ...process.env, ...env, LOG_LEVEL: logLevel } });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => ((running = false), resolve(code))));
+  for (let i = 0; i < 2400 && running && !ready.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+  return { child, exited, output: () => out };
 }
 
 describe('the seva CLI on the embedded database', { skip: process.env.TEST_DB === 'postgres' ? 'embedded-database behaviour' : false }, () => {
@@ -65,6 +81,14 @@ describe('the seva CLI on the embedded database', { skip: process.env.TEST_DB ==
       const migrate = cli(['migrate'], env);
       assert.equal(migrate.status, 0, migrate.stderr);
       assert.match(migrate.stdout, /up to date/);
+
+      // The worker on its own: it takes the folder, works until SIGTERM, then lets it go.
+      const worker = await startCommand(['worker'], env, /worker started/, 'info');
+      assert.match(worker.output(), /worker started/);
+      assert.ok(existsSync(path.join(dataDir, 'seva.lock')), 'the worker holds the data folder');
+      worker.child.kill('SIGTERM');
+      assert.equal(await worker.exited, 0, worker.output());
+      assert.equal(existsSync(path.join(dataDir, 'seva.lock')), false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -75,5 +99,58 @@ describe('the seva CLI on the embedded database', { skip: process.env.TEST_DB ==
     assert.equal(res.status, 2);
     assert.match(res.stderr, /Unknown command "frobnicate"/);
     assert.match(res.stderr, /create-admin --email E --password P/);
+  });
+});
+
+describe('the seva CLI on PostgreSQL (DATABASE_URL)', { skip: process.env.TEST_DB === 'postgres' ? false : 'runs in the PostgreSQL pass' }, () => {
+  test('migrate applies every migration once, create-admin, start and worker run and stop cleanly', { timeout: 360_000 }, async () => {
+    // An empty database: `seva migrate` builds the whole schema itself.
+    const name = `${PG_TEST_PREFIX}cli_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'seva-cli-pg-'));
+    const port = await freePort();
+    const env = { DATABASE_URL: withDatabase(adminUrl(), name), DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', ADMIN_EMAIL: 'first.admin@example.com' };
+    try {
+      const first = cli(['migrate'], env);
+      assert.equal(first.status, 0, first.stderr);
+      const applied = /Applied: (.*)/.exec(first.stdout)?.[1]?.split(', ') ?? [];
+      assert.deepEqual(applied, loadMigrations().map((m) => `${m.version}_${m.name}`));
+      const again = cli(['migrate'], env);
+      assert.equal(again.status, 0, again.stderr);
+      assert.match(again.stdout, /up to date/);
+
+      const made = cli(['create-admin', '--email', 'Ops.Admin@Example.com', '--password', 'A-long-admin-passphrase'], env);
+      assert.equal(made.status, 0, made.stderr);
+      assert.match(made.stdout, /Admin ready: ops.admin@example.com/);
+      const db = new pg.Client({ connectionString: env.DATABASE_URL });
+      await db.connect();
+      try {
+        const rows = await db.query<{ role: string; verified: boolean }>("SELECT role, email_verified_at IS NOT NULL AS verified FROM users WHERE email = 'ops.admin@example.com'");
+        assert.deepEqual(rows.rows, [{ role: 'admin', verified: true }]);
+      } finally {
+        await db.end();
+      }
+
+      // An admin exists, so start makes no first admin and says how to sign in.
+      const server = await startCommand(['start'], env, /Sign in with your admin account|password:/);
+      assert.match(server.output(), new RegExp(`running at http://localhost:${port}`));
+      assert.match(server.output(), /Database: PostgreSQL/);
+      assert.doesNotMatch(server.output(), /password:/);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      assert.deepEqual(await ready.json(), { status: 'ready', database: 'postgres' });
+      server.child.kill('SIGTERM');
+      assert.equal(await server.exited, 0, server.output());
+
+      const worker = await startCommand(['worker'], env, /worker started/, 'info');
+      assert.match(worker.output(), /worker started/);
+      worker.child.kill('SIGTERM');
+      assert.equal(await worker.exited, 0, worker.output());
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,18 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { cloneTestDb, type TestDb } from '../test/test-db.js';
 import { Jobs } from './jobs.js';
+import { packageRoot } from './paths.js';
+
+test('the job queue is pg-boss 10.4.x, as required and as installed', () => {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.match(pkg.dependencies['pg-boss']!, /^~10\.4\.\d+$/, 'a range that stays within 10.4');
+  const installed = JSON.parse(readFileSync(path.join(packageRoot, 'node_modules', 'pg-boss', 'package.json'), 'utf8')) as { version: string };
+  assert.match(installed.version, /^10\.4\.\d+$/);
+});
 
 /**
  * The job workers on both databases: a queue with work waiting is worked without waiting out the

@@ -4,6 +4,8 @@ export interface WindowCount {
   hits: number;
   /** Seconds until the current window ends. */
   resetInSeconds: number;
+  /** When the window the count belongs to began (for `takeBackHit`). */
+  windowStart: Date;
 }
 
 /**
@@ -22,18 +24,15 @@ export async function hitWindow(q: Queryable, key: string, windowSeconds: number
      RETURNING hits`,
     [key, windowStart, by],
   );
-  return { hits: rows[0]!.hits, resetInSeconds: (windowStart.getTime() + windowSeconds * 1000 - nowMs) / 1000 };
+  return { hits: rows[0]!.hits, resetInSeconds: (windowStart.getTime() + windowSeconds * 1000 - nowMs) / 1000, windowStart };
 }
 
-/** The count in the current window without adding to it. */
-export async function peekWindow(q: Queryable, key: string, windowSeconds: number): Promise<WindowCount> {
-  const nowMs = Date.now();
-  const windowStart = new Date(Math.floor(nowMs / (windowSeconds * 1000)) * windowSeconds * 1000);
-  const rows = await q.query<{ hits: number }>(
-    'SELECT hits FROM rate_limit_buckets WHERE key = $1 AND window_start = $2',
-    [key, windowStart],
-  );
-  return { hits: rows[0]?.hits ?? 0, resetInSeconds: (windowStart.getTime() + windowSeconds * 1000 - nowMs) / 1000 };
+/**
+ * Gives back one hit taken by `hitWindow` in the window that began at `windowStart` (a slot reserved
+ * for an attempt that turned out not to count); nothing once that window has been replaced.
+ */
+export async function takeBackHit(q: Queryable, key: string, windowStart: Date): Promise<void> {
+  await q.query('UPDATE rate_limit_buckets SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0', [key, windowStart]);
 }
 
 export async function clearWindow(q: Queryable, key: string): Promise<void> {

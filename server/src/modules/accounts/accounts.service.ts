@@ -2,7 +2,7 @@ import type { Db } from '../../db/index.js';
 import type { Actor, RequestMeta, Role } from '../../platform/actor.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { AppError, badRequest, conflict, notFound, tooManyRequests, unauthorized } from '../../platform/errors.js';
-import { clearWindow, hitWindow, peekWindow } from '../../platform/rate-limit.js';
+import { clearWindow, hitWindow, takeBackHit } from '../../platform/rate-limit.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import type { MailService } from '../mail/mail.service.js';
 import * as repo from './accounts.repo.js';
@@ -158,22 +158,36 @@ export function createAccountsService(deps: { db: Db; mail: MailService; config:
     const email = normalizeEmail(emailRaw);
     const accountKey = `login-fail:email:${email}`;
     const ipKey = `login-fail:ip:${meta.ip ?? 'unknown'}`;
+    // Every attempt first takes a slot in both failure counts, each an atomic upsert, so attempts sent
+    // at the same moment cannot all pass a check made before any of them failed. Only failures keep
+    // their slots: a refused attempt gives both back, a success clears the account's count.
     const [acct, ip] = await Promise.all([
-      peekWindow(db, accountKey, LOGIN_WINDOW_SECONDS),
-      peekWindow(db, ipKey, LOGIN_WINDOW_SECONDS),
+      hitWindow(db, accountKey, LOGIN_WINDOW_SECONDS),
+      hitWindow(db, ipKey, LOGIN_WINDOW_SECONDS),
     ]);
-    if (acct.hits >= LOGIN_FAILURES_PER_ACCOUNT) {
-      throw tooManyRequests('Too many failed attempts for this account. Try again later or reset your password.', acct.resetInSeconds, 'account_locked');
-    }
-    if (ip.hits >= LOGIN_FAILURES_PER_IP) {
+    const giveBack = async (which: 'both' | 'ip' = 'both') => {
+      if (which === 'both') await takeBackHit(db, accountKey, acct.windowStart);
+      await takeBackHit(db, ipKey, ip.windowStart);
+    };
+    const refused = acct.hits > LOGIN_FAILURES_PER_ACCOUNT ? 'account_locked' : ip.hits > LOGIN_FAILURES_PER_IP ? 'ip_blocked' : null;
+    if (refused) {
+      await giveBack();
+      const known = await repo.findUserByEmail(db, email);
+      await insertActivity(
+        db,
+        { type: 'anonymous' },
+        { action: 'auth.login_failed', subjectUserId: known?.id ?? null, outcome: 'failure', details: { reason: refused, email: known ? undefined : email } },
+        meta,
+      );
+      if (refused === 'account_locked') {
+        throw tooManyRequests('Too many failed attempts for this account. Try again later or reset your password.', acct.resetInSeconds, 'account_locked');
+      }
       throw tooManyRequests('Too many failed sign-in attempts from this network. Try again later.', ip.resetInSeconds);
     }
 
     const user = await repo.findUserByEmail(db, email);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok) {
-      await hitWindow(db, accountKey, LOGIN_WINDOW_SECONDS);
-      await hitWindow(db, ipKey, LOGIN_WINDOW_SECONDS);
       await insertActivity(
         db,
         { type: 'anonymous' },
@@ -188,15 +202,18 @@ export function createAccountsService(deps: { db: Db; mail: MailService; config:
       throw unauthorized('The email or password is not correct.', 'invalid_credentials');
     }
     if (user.status !== 'active') {
+      await giveBack();
       await insertActivity(
         db,
         { type: 'anonymous' },
-        { action: 'auth.login_failed', subjectUserId: user.id, outcome: 'failure', details: { reason: 'suspended' } },
+        { action: 'auth.login_failed', subjectUserId: user.id, outcome: 'failure', details: { reason: user.status === 'closed' ? 'closed' : 'suspended' } },
         meta,
       );
+      if (user.status === 'closed') throw new AppError(403, 'account_closed', 'This account has been closed.');
       throw new AppError(403, 'account_suspended', 'This account is suspended. Contact the service centre.');
     }
     await clearWindow(db, accountKey);
+    await giveBack('ip');
     let current = user;
     if (needsRehash(user.password_hash)) {
       current = (await repo.updateUser(db, user.id, { password_hash: await hashPassword(password) })) ?? user;
@@ -390,6 +407,7 @@ export function createAccountsService(deps: { db: Db; mail: MailService; config:
     return db.tx(async (tx) => {
       const before = await repo.findUserById(tx, userId);
       if (!before) throw notFound('User');
+      if (before.status === 'closed') throw conflict('account_closed', 'This account is closed; it cannot be changed.');
       const user = (await repo.updateUser(tx, userId, changes))!;
       if (user.status === 'suspended' && before.status !== 'suspended') {
         await sessions.revokeUserSessions(tx, userId, 'suspended');

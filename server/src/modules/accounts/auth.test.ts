@@ -121,4 +121,84 @@ describe('registration, verification, sign-in and sign-out', () => {
     assert.equal((await new Client(t.app).login(p.email, p.password)).statusCode, 401);
     assert.equal((await new Client(t.app).login(p.email, 'A-brand-new-passphrase')).statusCode, 200);
   });
+  describe('one-time links', () => {
+    const expire = (email: string, purpose: string) =>
+      t.db.query("UPDATE one_time_tokens SET expires_at = now() - interval '1 second' WHERE purpose = $2 AND user_id = (SELECT id FROM users WHERE email = $1)", [email, purpose]);
+
+    test('verification links last 48 hours and reset links 30 minutes', async () => {
+      const p = await registerUser(t.app, 'ttl');
+      const c = new Client(t.app);
+      c.ip = '198.51.100.181'; // its own address: the reset routes are limited per address
+      await c.start();
+      assert.equal((await c.post('/api/auth/forgot-password', { email: p.email })).statusCode, 202);
+      const ttl = await t.db.query<{ purpose: string; seconds: number }>(
+        `SELECT purpose, round(extract(epoch FROM expires_at - created_at))::int AS seconds FROM one_time_tokens
+         WHERE user_id = $1 ORDER BY purpose`,
+        [p.id],
+      );
+      assert.deepEqual(ttl.map((r) => [r.purpose, r.seconds]), [['reset_password', 30 * 60], ['verify_email', 48 * 3600]]);
+    });
+
+    test('an expired verification or reset link is refused and changes nothing', async () => {
+      const p = await registerUser(t.app, 'expired');
+      const c = new Client(t.app);
+      c.ip = '198.51.100.182';
+      await c.start();
+      const verifyToken = await lastMailToken(t.db, p.email, 'verify_email');
+      await expire(p.email, 'verify_email');
+      const verify = await c.post('/api/auth/verify-email', { token: verifyToken });
+      assert.equal(verify.statusCode, 400, verify.body);
+      assert.equal(json<{ error: { code: string } }>(verify).error.code, 'invalid_token');
+      const [row] = await t.db.query<{ email_verified_at: Date | null }>('SELECT email_verified_at FROM users WHERE id = $1', [p.id]);
+      assert.equal(row!.email_verified_at, null);
+
+      assert.equal((await c.post('/api/auth/forgot-password', { email: p.email })).statusCode, 202);
+      const resetToken = await lastMailToken(t.db, p.email, 'reset_password');
+      await expire(p.email, 'reset_password');
+      const reset = await c.post('/api/auth/reset-password', { token: resetToken, password: 'Expired-link-passphrase' });
+      assert.equal(reset.statusCode, 400, reset.body);
+      assert.equal(json<{ error: { code: string } }>(reset).error.code, 'invalid_token');
+      assert.equal((await new Client(t.app).login(p.email, p.password)).statusCode, 200, 'the old password still works');
+    });
+
+    test('a new link replaces the previous one of the same kind', async () => {
+      const p = await registerUser(t.app, 'newer');
+      const c = new Client(t.app);
+      c.ip = '198.51.100.183';
+      await c.start();
+      assert.equal((await c.post('/api/auth/forgot-password', { email: p.email })).statusCode, 202);
+      const first = await lastMailToken(t.db, p.email, 'reset_password');
+      assert.equal((await c.post('/api/auth/forgot-password', { email: p.email })).statusCode, 202);
+      const second = await lastMailToken(t.db, p.email, 'reset_password');
+      assert.notEqual(first, second);
+      assert.equal((await c.post('/api/auth/reset-password', { token: first, password: 'First-link-passphrase' })).statusCode, 400);
+      assert.equal((await c.post('/api/auth/reset-password', { token: second, password: 'Second-link-passphrase' })).statusCode, 204);
+      assert.equal((await new Client(t.app).login(p.email, 'Second-link-passphrase')).statusCode, 200);
+
+      // Verification: a resent mail makes the first link useless; once verified, nothing more is sent.
+      const signedIn = new Client(t.app);
+      assert.equal((await signedIn.login(p.email, 'Second-link-passphrase')).statusCode, 200);
+      const firstVerify = await lastMailToken(t.db, p.email, 'verify_email');
+      assert.equal((await signedIn.post('/api/auth/resend-verification')).statusCode, 202);
+      const secondVerify = await lastMailToken(t.db, p.email, 'verify_email');
+      assert.notEqual(firstVerify, secondVerify);
+      assert.equal((await c.post('/api/auth/verify-email', { token: firstVerify })).statusCode, 400);
+      assert.equal((await c.post('/api/auth/verify-email', { token: secondVerify })).statusCode, 200);
+      const again = await signedIn.post('/api/auth/resend-verification');
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal(json<{ error: { code: string } }>(again).error.code, 'already_verified');
+    });
+
+    test('a suspended account gets no reset mail, and the answer is the same', async () => {
+      const p = await registerUser(t.app, 'suspreset');
+      await t.db.query("UPDATE users SET status = 'suspended' WHERE id = $1", [p.id]);
+      const c = new Client(t.app);
+      c.ip = '198.51.100.184';
+      await c.start();
+      const res = await c.post('/api/auth/forgot-password', { email: p.email });
+      assert.equal(res.statusCode, 202);
+      const mails = await t.db.query("SELECT 1 FROM mail_outbox WHERE to_address = $1 AND purpose = 'reset_password'", [p.email]);
+      assert.equal(mails.length, 0);
+    });
+  });
 });

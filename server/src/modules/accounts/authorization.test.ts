@@ -33,8 +33,10 @@ const MATRIX: Record<string, Expected> = {
   'DELETE /api/me/sessions': 'signed-in',
   'DELETE /api/me/sessions/:id': 'signed-in',
   'GET /api/me/activity': 'signed-in',
+  'POST /api/me/close': 'signed-in',
   'GET /api/staff/users': 'staff',
   'PATCH /api/admin/users/:id': 'admin',
+  'POST /api/admin/users/:id/close': 'admin',
   'GET /api/admin/activity': 'admin',
   'GET /api/admin/activity.csv': 'admin',
   'GET /api/admin/mail': 'admin',
@@ -401,12 +403,14 @@ describe('authorization: who may call which route', () => {
       const victim = await registerUser(t.app, 'victim');
       // Sign-out last, so the client stays signed in for the rest.
       const ordered = [...apiRoutes].sort((a, b) => Number(a.url === '/api/auth/logout') - Number(b.url === '/api/auth/logout'));
+      const cookiesSet = new Set<string>();
       for (const r of ordered) {
         const expected = MATRIX[routeKey(r)]!;
         // Admin routes act on the victim, the user route with a body that would make them admin, to
         // show that a refusal changes nothing.
         const body = r.url === '/api/admin/users/:id' ? { role: 'admin' } : {};
         const res = await call(client, r, r.url.startsWith('/api/admin/') ? victim.id : randomUUID(), body);
+        for (const c of res.cookies) cookiesSet.add(c.name);
         if (allowed(expected, role)) {
           assert.ok(![401, 403].includes(res.statusCode), `${role} ${routeKey(r)} → ${res.statusCode} ${res.body}`);
         } else {
@@ -416,8 +420,38 @@ describe('authorization: who may call which route', () => {
       }
       const [row] = await t.db.query<{ role: string }>('SELECT role FROM users WHERE id = $1', [victim.id]);
       assert.equal(row!.role, role === 'admin' ? 'admin' : 'customer');
+      // Only the essential cookies, whatever route was called: no analytics, preference or tracking cookie.
+      for (const name of cookiesSet) assert.ok(['sk_session', 'sk_csrf'].includes(name), `cookie ${name}`);
     });
   }
+
+  test('every state-changing /api route refuses a signed-in caller without the CSRF token, before acting', async () => {
+    const { client } = await signedInClient(t, 'admin');
+    const victim = await registerUser(t.app, 'csrfvictim');
+    const unsafe = apiRoutes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
+    assert.ok(unsafe.length > 50, `${unsafe.length} routes`);
+    const token = client.csrf;
+    for (const forged of [null, 'x'.repeat(43)]) {
+      client.csrf = forged;
+      for (const r of unsafe) {
+        const res = await call(client, r, r.url.startsWith('/api/admin/') ? victim.id : randomUUID(), r.url === '/api/admin/users/:id' ? { status: 'suspended' } : {});
+        assert.equal(res.statusCode, 403, `${routeKey(r)} with token ${JSON.stringify(forged)} → ${res.statusCode} ${res.body}`);
+        assert.equal(code(res), 'csrf_failed', routeKey(r));
+      }
+    }
+    client.csrf = token;
+    assert.equal((await client.get('/api/me')).statusCode, 200, 'still signed in: the sign-out was refused too');
+    const [row] = await t.db.query<{ status: string }>('SELECT status FROM users WHERE id = $1', [victim.id]);
+    assert.equal(row!.status, 'active');
+
+    // Before sign-in the public writes need the pre-sign-in cookie's token (double submit).
+    const anon = new Client(t.app);
+    for (const r of unsafe.filter((x) => MATRIX[routeKey(x)] === 'public')) {
+      const res = await call(anon, r, randomUUID());
+      assert.equal(res.statusCode, 403, `${routeKey(r)} → ${res.statusCode} ${res.body}`);
+      assert.equal(code(res), 'csrf_failed');
+    }
+  });
 
   test('an operator can search users, with no password material in the answer', async () => {
     const { client } = await signedInClient(t, 'operator');

@@ -78,11 +78,14 @@ describe('sign-in throttling and lockout', () => {
       "SELECT outcome, ip, actor_type, details FROM activity_log WHERE subject_user_id = $1 AND action = 'auth.login_failed' ORDER BY id",
       [person.id],
     );
-    assert.equal(rows.length, LOGIN_FAILURES_PER_ACCOUNT);
+    // The refused attempts are failed sign-ins too, and are recorded as such.
+    assert.deepEqual(
+      rows.map((r) => r.details.reason),
+      [...Array<string>(LOGIN_FAILURES_PER_ACCOUNT).fill('wrong_password'), 'account_locked', 'account_locked'],
+    );
     for (const r of rows) {
       assert.equal(r.outcome, 'failure');
       assert.equal(r.actor_type, 'anonymous');
-      assert.equal(r.details.reason, 'wrong_password');
       assert.match(r.ip, /^192\.0\.2\.\d+$/);
     }
     const logins = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM activity_log WHERE subject_user_id = $1 AND action = 'auth.login'", [person.id]);
@@ -177,5 +180,136 @@ describe('sign-in throttling and lockout', () => {
     const rows = await t.db.query('SELECT 1 FROM users WHERE email = $1', [person11.email]);
     assert.equal(rows.length, 0, 'the refused registration created no account');
     assert.equal(otherIp, 201, 'other addresses are not affected');
+  });
+  test('attempts sent all at once cannot outrun the account lock', async () => {
+    const burst = LOGIN_FAILURES_PER_ACCOUNT + 7;
+    const { person, outcomes, after } = await inOneWindow(LOGIN_WINDOW_SECONDS, async () => {
+      const person = await registerUser(t.app, 'burst');
+      const c = clientOnNewIp(t);
+      await c.start();
+      // Every password check takes tens of milliseconds: all of these are in flight together.
+      const all = await Promise.all(Array.from({ length: burst }, (_, i) => c.post('/api/auth/login', { email: person.email, password: `wrong-password-${i}` })));
+      const after = outcome(await clientOnNewIp(t).login(person.email, person.password));
+      return { person, outcomes: all.map(outcome), after };
+    });
+    const counts = (status: number) => outcomes.filter((o) => o.status === status).length;
+    assert.equal(counts(401), LOGIN_FAILURES_PER_ACCOUNT, JSON.stringify(outcomes.map((o) => o.status)));
+    assert.equal(counts(429), burst - LOGIN_FAILURES_PER_ACCOUNT);
+    for (const o of outcomes.filter((x) => x.status === 429)) assertLocked(o, 'account_locked');
+    assertLocked(after, 'account_locked');
+
+    const reasons = await t.db.query<{ reason: string; n: number }>(
+      `SELECT details->>'reason' AS reason, count(*)::int AS n FROM activity_log
+       WHERE subject_user_id = $1 AND action = 'auth.login_failed' GROUP BY 1 ORDER BY 1`,
+      [person.id],
+    );
+    assert.deepEqual(
+      reasons.map((r) => [r.reason, r.n]),
+      [['account_locked', burst - LOGIN_FAILURES_PER_ACCOUNT + 1], ['wrong_password', LOGIN_FAILURES_PER_ACCOUNT]],
+      'only five passwords were ever checked',
+    );
+  });
+
+  test('attempts sent all at once from one address cannot outrun the address limit', async () => {
+    const burst = LOGIN_FAILURES_PER_IP + 8;
+    const outcomes = await inOneWindow(LOGIN_WINDOW_SECONDS, async (attempt) => {
+      const c = clientOnNewIp(t);
+      await c.start();
+      const all = await Promise.all(
+        Array.from({ length: burst }, (_, i) => c.post('/api/auth/login', { email: `parallel-${attempt}-${i}-${c.ip}@example.com`, password: 'Summer2024!' })),
+      );
+      return all.map(outcome);
+    });
+    assert.equal(outcomes.filter((o) => o.status === 401).length, LOGIN_FAILURES_PER_IP, JSON.stringify(outcomes.map((o) => o.status)));
+    const refused = outcomes.filter((o) => o.status === 429);
+    assert.equal(refused.length, burst - LOGIN_FAILURES_PER_IP);
+    for (const o of refused) assertLocked(o, 'rate_limited');
+  });
+
+  test('a correct password on a suspended account, or a refused attempt, does not count as a failure', async () => {
+    const statuses = await inOneWindow(LOGIN_WINDOW_SECONDS, async () => {
+      const person = await registerUser(t.app, 'suspcount');
+      await t.db.query("UPDATE users SET status = 'suspended' WHERE id = $1", [person.id]);
+      const c = clientOnNewIp(t);
+      const out: number[] = [];
+      for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT + 2; i++) out.push((await c.login(person.email, person.password)).statusCode);
+      await t.db.query("UPDATE users SET status = 'active' WHERE id = $1", [person.id]);
+      for (let i = 0; i < LOGIN_FAILURES_PER_ACCOUNT - 1; i++) out.push((await c.login(person.email, 'wrong-password')).statusCode);
+      out.push((await c.login(person.email, person.password)).statusCode);
+      return out;
+    });
+    assert.deepEqual(statuses, [
+      ...Array<number>(LOGIN_FAILURES_PER_ACCOUNT + 2).fill(403),
+      ...Array<number>(LOGIN_FAILURES_PER_ACCOUNT - 1).fill(401),
+      200,
+    ]);
+  });
+
+  describe('limits of the mail and token routes', () => {
+    /** `count` requests from one new address, then one more; every answer's outcome. */
+    async function burstFrom(count: number, send: (c: Client, i: number) => Promise<LightMyRequestResponse>) {
+      const c = clientOnNewIp(t);
+      await c.start();
+      const out: Outcome[] = [];
+      for (let i = 0; i <= count; i++) out.push(outcome(await send(c, i)));
+      return out;
+    }
+    function assertLimitedAfter(outcomes: Outcome[], allowed: number, okStatus: number, windowSeconds: number) {
+      assert.deepEqual(outcomes.slice(0, allowed).map((o) => o.status), Array<number>(allowed).fill(okStatus), JSON.stringify(outcomes.slice(0, allowed)));
+      const last = outcomes[allowed]!;
+      assert.equal(last.status, 429, JSON.stringify(last));
+      assert.equal(last.code, 'rate_limited');
+      assert.ok(Number(last.retryAfter) >= 1 && Number(last.retryAfter) <= windowSeconds, `Retry-After ${last.retryAfter}`);
+    }
+    const bogusToken = (i: number) => `bogus-token-${i}-${'x'.repeat(20)}`;
+
+    test('verify-email: 30 tries per address in 15 minutes', async () => {
+      const { outcomes, elsewhere } = await inOneWindow(900, async () => ({
+        outcomes: await burstFrom(30, (c, i) => c.post('/api/auth/verify-email', { token: bogusToken(i) })),
+        elsewhere: await burstFrom(0, (c) => c.post('/api/auth/verify-email', { token: bogusToken(99) })),
+      }));
+      assertLimitedAfter(outcomes, 30, 400, 900);
+      assert.equal(elsewhere[0]!.status, 400, 'another address is not limited');
+    });
+
+    test('reset-password: 20 tries per address in 15 minutes', async () => {
+      const { outcomes, elsewhere } = await inOneWindow(900, async () => ({
+        outcomes: await burstFrom(20, (c, i) => c.post('/api/auth/reset-password', { token: bogusToken(i), password: 'A-new-passphrase-42' })),
+        elsewhere: await burstFrom(0, (c) => c.post('/api/auth/reset-password', { token: bogusToken(99), password: 'A-new-passphrase-42' })),
+      }));
+      assertLimitedAfter(outcomes, 20, 400, 900);
+      assert.equal(elsewhere[0]!.status, 400);
+    });
+
+    test('forgot-password: 10 per address in 15 minutes, and 3 mails per account in an hour from anywhere', async () => {
+      const perIp = await inOneWindow(900, (attempt) =>
+        burstFrom(10, (c, i) => c.post('/api/auth/forgot-password', { email: `forgot-${attempt}-${i}-${c.ip}@example.com` })),
+      );
+      const { perAccount, person } = await inOneWindow(3600, async () => {
+        const person = await registerUser(t.app, 'forgot');
+        // The same account from a new address each time: the per-account limit still applies.
+        const perAccount: Outcome[] = [];
+        for (let i = 0; i < 4; i++) perAccount.push((await burstFrom(0, (c) => c.post('/api/auth/forgot-password', { email: person.email })))[0]!);
+        return { perAccount, person };
+      });
+      assertLimitedAfter(perIp, 10, 202, 900);
+      assertLimitedAfter(perAccount, 3, 202, 3600);
+      const mails = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = $1 AND purpose = 'reset_password'", [person.email]);
+      assert.equal(mails[0]!.n, 3, 'the refused request sent no mail');
+    });
+
+    test('resend-verification: 3 per account in an hour', async () => {
+      const { outcomes, person } = await inOneWindow(3600, async () => {
+        const person = await registerUser(t.app, 'resend');
+        const c = clientOnNewIp(t);
+        assert.equal((await c.login(person.email, person.password)).statusCode, 200);
+        const out: Outcome[] = [];
+        for (let i = 0; i < 4; i++) out.push(outcome(await c.post('/api/auth/resend-verification')));
+        return { outcomes: out, person };
+      });
+      assertLimitedAfter(outcomes, 3, 202, 3600);
+      const mails = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM mail_outbox WHERE to_address = $1 AND purpose = 'verify_email'", [person.email]);
+      assert.equal(mails[0]!.n, 1 + 3, 'the registration mail and three resent ones');
+    });
   });
 });
