@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +11,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { pendingMigrations } from './db/migrate.js';
 import { frameworkErrors, installErrorHandler } from './platform/error-handler.js';
+import { securityHeaders } from './platform/security-headers.js';
 import { installInputGuard, strictDateTime } from './platform/input-guard.js';
 import { Jobs } from './platform/jobs.js';
 import { webDistDir } from './platform/paths.js';
@@ -192,40 +192,42 @@ export async function createPlatform(opts: PlatformOptions) {
   app.addSchema(ErrorResponse);
   app.addSchema(User);
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    if (config.httpsOnly && request.protocol !== 'https' && !/^\/(healthz|readyz)\b/.test(request.url)) {
-      // Behind a TLS-terminating proxy (TRUST_PROXY), X-Forwarded-Proto tells the original scheme.
-      return reply.redirect(config.publicUrl + request.url, 308);
-    }
-  });
-
   // Razorpay's checkout runs its script and frames from its own origins; nothing else is allowed.
   const gatewayOrigins = config.razorpay ? ['https://checkout.razorpay.com', 'https://api.razorpay.com'] : [];
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...gatewayOrigins],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'", ...gatewayOrigins],
-        frameSrc: gatewayOrigins.length ? gatewayOrigins : ["'none'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'", ...gatewayOrigins],
-        upgradeInsecureRequests: config.httpsOnly ? [] : null,
+  const headers = securityHeaders(
+    {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'", ...gatewayOrigins],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'", ...gatewayOrigins],
+          frameSrc: gatewayOrigins.length ? gatewayOrigins : ["'none'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'", ...gatewayOrigins],
+          upgradeInsecureRequests: config.httpsOnly ? [] : null,
+        },
       },
+      strictTransportSecurity: config.httpsOnly ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      // Reset and verification links carry tokens in the URL; no Referer may take them elsewhere.
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginEmbedderPolicy: false,
     },
-    hsts: config.httpsOnly ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    // Reset and verification links carry tokens in the URL; no Referer may take them elsewhere.
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
+    { 'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()' },
+  );
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    reply.headers(headers);
+    if (config.httpsOnly && request.protocol !== 'https' && !/^\/(healthz|readyz)\b/.test(request.url)) {
+      // Behind a TLS-terminating proxy (TRUST_PROXY), X-Forwarded-Proto tells the original scheme.
+      reply.redirect(config.publicUrl + request.url, 308);
+      return;
+    }
+    done();
   });
   await app.register(cookie);
 
