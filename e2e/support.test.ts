@@ -48,7 +48,12 @@ describe('support tickets in a real browser', () => {
     await page.waitForURL(/\/support\/tickets\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: subject }).waitFor();
     await page.getByText('Open', { exact: true }).first().waitFor();
-    await page.waitForFunction('(() => { const img = document.querySelector(\'[data-testid="message"] img\'); return !!img && img.complete && img.naturalWidth === 40; })()');
+    // A function predicate, not a string: Playwright evals a string predicate on every poll, which the CSP refuses.
+    await page.waitForFunction((width) => {
+      const { document } = globalThis as unknown as { document: { querySelector(s: string): { complete: boolean; naturalWidth: number } | null } };
+      const img = document.querySelector('[data-testid="message"] img');
+      return !!img && img.complete && img.naturalWidth === width;
+    }, 40);
     const ticketUrl = page.url();
     const [row] = await rig.t.db.query<{ number: number }>('SELECT number FROM support_tickets WHERE customer_id = $1', [customer.id]);
     const reference = `T-${row!.number}`;
