@@ -95,6 +95,8 @@ export const meApi = {
   revokeOtherSessions: () => api.del('/api/me/sessions'),
   activity: (before?: number | string | null, limit = 50, signal?: AbortSignal) =>
     api.get<ActivityPage>('/api/me/activity', { limit, before }, signal),
+  /** Closes the account for good; the server ends the session (204). */
+  close: (password: string) => api.post<void>('/api/me/close', { password }),
 };
 
 export const walletApi = {
@@ -117,6 +119,8 @@ export const staffApi = {
 export const adminApi = {
   updateUser: (id: string, patch: { role?: Role; status?: UserStatus }) =>
     api.patch<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}`, patch),
+  closeUser: (id: string, reason: string) =>
+    api.post<{ user: User }>(`/api/admin/users/${encodeURIComponent(id)}/close`, { reason }),
   activity: (filters: ActivityFilters, before?: number | string | null, limit = 50, signal?: AbortSignal) =>
     api.get<ActivityPage>('/api/admin/activity', { ...filters, limit, before }, signal),
   mail: (limit = 100, signal?: AbortSignal) => api.get<{ items: MailItem[] }>('/api/admin/mail', { limit }, signal),

@@ -6,8 +6,8 @@ export interface AuthState {
   user: User | null;
   login: (email: string, password: string) => Promise<User>;
   logout: () => Promise<void>;
-  /** Replace the signed-in user after a profile change. */
-  setUser: (user: User) => void;
+  /** Replace the signed-in user after a profile change (null: the session ended, e.g. the account was closed). */
+  setUser: (user: User | null) => void;
   /** Reload the user and a fresh CSRF token from the server. */
   refresh: () => Promise<void>;
 }

@@ -7,13 +7,15 @@ import type { Role, User, UserStatus } from '../../api/types';
 import { useConfirm } from '../../hooks/useConfirm';
 import { notifyError, notifySuccess } from '../../lib/errors';
 import { ChangeRoleModal } from './ChangeRoleModal';
+import { CloseAccountModal } from './CloseAccountModal';
 
-/** Admin actions on one user: change role, open the wallet, suspend or reactivate. */
+/** Admin actions on one user: change role, open the wallet, suspend or reactivate, close the account. */
 export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (user: User) => void }) {
   const { t } = useTranslation();
   const confirm = useConfirm();
   const navigate = useNavigate();
   const [roleOpen, setRoleOpen] = useState(false);
+  const [closeOpen, setCloseOpen] = useState(false);
 
   const update = async (patch: { role?: Role; status?: UserStatus }) => {
     try {
@@ -57,11 +59,17 @@ export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (u
           >
             {t('admin.users.openWallet')}
           </Menu.Item>
-          {/* A closed account is final (it cannot be suspended or reactivated). */}
+          {/* A closed account is final (it cannot be suspended, reactivated or closed again). */}
           {user.status === 'closed' ? null : (
-            <Menu.Item color={user.status === 'active' ? 'red' : 'teal'} onClick={toggleStatus}>
-              {user.status === 'active' ? t('admin.users.suspend') : t('admin.users.reactivate')}
-            </Menu.Item>
+            <>
+              <Menu.Item color={user.status === 'active' ? 'red' : 'teal'} onClick={toggleStatus}>
+                {user.status === 'active' ? t('admin.users.suspend') : t('admin.users.reactivate')}
+              </Menu.Item>
+              <Menu.Divider />
+              <Menu.Item color="red" onClick={() => setCloseOpen(true)}>
+                {t('admin.users.close')}
+              </Menu.Item>
+            </>
           )}
         </Menu.Dropdown>
       </Menu>
@@ -71,6 +79,15 @@ export function UserActionsMenu({ user, onUpdated }: { user: User; onUpdated: (u
         onClose={() => setRoleOpen(false)}
         onSave={async (role) => {
           if (await update({ role })) setRoleOpen(false);
+        }}
+      />
+      <CloseAccountModal
+        user={user}
+        opened={closeOpen}
+        onClose={() => setCloseOpen(false)}
+        onClosed={(closed) => {
+          setCloseOpen(false);
+          onUpdated(closed);
         }}
       />
     </>

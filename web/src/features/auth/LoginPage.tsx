@@ -15,12 +15,16 @@ function returnPath(state: unknown): string {
   return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') ? from : '/';
 }
 
+/** Set by the profile page after the person closed their own account. */
+const accountJustClosed = (state: unknown): boolean => (state as { accountClosed?: unknown } | null)?.accountClosed === true;
+
 export function LoginPage() {
   const { t } = useTranslation();
   const { login } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const redirected = returnPath(location.state) !== '/';
+  const closed = accountJustClosed(location.state);
   const form = useForm({ email: '', password: '' }, { email: checkEmail, password: checkRequired });
 
   const submit = useSubmit(
@@ -43,6 +47,11 @@ export function LoginPage() {
       >
         <Stack>
           {redirected && !submit.error ? <Alert color="blue">{t('login.sessionEnded')}</Alert> : null}
+          {closed && !submit.error ? (
+            <Alert color="teal" role="status">
+              {t('login.accountClosed')}
+            </Alert>
+          ) : null}
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />
           <EmailInput required {...form.field('email')} />
           <PasswordInput

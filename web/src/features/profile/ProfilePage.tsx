@@ -1,7 +1,8 @@
-import { SimpleGrid } from '@mantine/core';
+import { SimpleGrid, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { ChangePasswordForm } from './ChangePasswordForm';
+import { CloseAccountCard } from './CloseAccountCard';
 import { ProfileForm } from './ProfileForm';
 
 export function ProfilePage() {
@@ -9,10 +10,13 @@ export function ProfilePage() {
   return (
     <>
       <PageHeader title={t('profile.title')} />
-      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <ProfileForm />
-        <ChangePasswordForm />
-      </SimpleGrid>
+      <Stack gap="lg">
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
+          <ProfileForm />
+          <ChangePasswordForm />
+        </SimpleGrid>
+        <CloseAccountCard />
+      </Stack>
     </>
   );
 }
