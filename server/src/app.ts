@@ -308,6 +308,18 @@ export async function createPlatform(opts: PlatformOptions) {
   // notifications inbox + support tickets (modules/notifications/README.md, modules/support/README.md)
   await registerNotifications(app as unknown as FastifyInstance, { db, jobs, log });
   const { support } = await registerSupport(app as unknown as FastifyInstance, { db, jobs, store: files, uploads, links: fileLinks, notifier, config, log });
+  // Retention of a closed account's application documents and ticket attachments (RECORDS_RETENTION_DAYS); KYC has its own job.
+  jobs.define({
+    name: 'records.retention-purge',
+    cron: '43 2 * * *',
+    expireInSeconds: 3600,
+    handler: async () => {
+      const purged = { applications: await applications.purgeClosedAccountFiles(), support: await support.purgeClosedAccountFiles() };
+      if (purged.applications.accounts || purged.support.accounts) log.info({ purged }, 'records retention purge');
+      const failed = [...purged.applications.failed, ...purged.support.failed];
+      if (failed.length) log.error({ failed }, 'records retention purge: files could not be deleted (retried on the next run)');
+    },
+  });
 
   await registerWebApp(app);
 

@@ -45,6 +45,7 @@ export interface Config {
   kycRequiredDocuments: string[];
   kycRequiredFor: string[];
   kycRetentionDays: number;
+  recordsRetentionDays: number;
   // whatsapp: Meta app, Graph API client and the built-in Cloud API simulator (modules/whatsapp/graph, modules/meta-sandbox)
   metaApp: { appId: string; appSecret: string } | undefined;
   metaVerifyToken: string | undefined;
@@ -120,6 +121,7 @@ export const CONFIG_VARS: VarSpec[] = [
   { name: 'KYC_REQUIRED_DOCUMENTS', default: 'pan_card,aadhaar_masked,photo', description: 'Documents a KYC submission must include, from `pan_card`, `aadhaar_masked`, `photo`, `address_proof`.' },
   { name: 'KYC_REQUIRED_FOR', default: 'whatsapp_api,topup_above_limit', description: 'Features that need approved KYC: `whatsapp_api`, `topup_above_limit` (top-ups above `TOPUP_KYC_LIMIT_PAISE`), `service:<kind>` (service applications of that kind); empty = none.' },
   { name: 'KYC_RETENTION_DAYS', default: '1825', description: 'KYC records and documents of a closed account are kept this long after it closed (PMLA: 5 years after the relationship ends), then purged.' },
+  { name: 'RECORDS_RETENTION_DAYS', default: '2920', description: 'Application documents (uploads and results) and support ticket attachments of a closed account are kept this long after it closed, then purged; the application and ticket records stay. GST law keeps accounts and records 72 months from the due date of the annual return, up to about 8 years after a transaction.' },
   // whatsapp
   { name: 'META_APP_ID', description: 'The platform\'s Meta app id. With `META_APP_SECRET` (both or none) the platform talks to Meta; unset = the built-in Cloud API simulator under `/sandbox/graph` (outside production).' },
   { name: 'META_APP_SECRET', description: 'The Meta app secret: verifies `X-Hub-Signature-256` on webhooks. The simulator signs with a secret derived from `MASTER_KEY` instead.' },
@@ -269,6 +271,7 @@ function filesConfig(env: Env, dataDir: string, problems: string[]) {
     kycRequiredDocuments,
     kycRequiredFor,
     kycRetentionDays: int(env, 'KYC_RETENTION_DAYS', 1825, 0, 36_500, problems),
+    recordsRetentionDays: int(env, 'RECORDS_RETENTION_DAYS', 2920, 0, 36_500, problems),
   };
 }
 

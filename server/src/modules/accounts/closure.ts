@@ -13,7 +13,8 @@ type UserActor = Extract<Actor, { type: 'user' }>;
  * Closing an account, by its holder or by an admin. A closed account is final (migration 0023): it
  * cannot sign in, its sessions end, its API keys stop working (they need an active account), and
  * `closed_at` starts the retention clocks — KYC records are kept KYC_RETENTION_DAYS (the law's
- * period after the relationship ends), then purged (modules/kyc/README.md "Retention"). The row
+ * period after the relationship ends), application documents and ticket attachments
+ * RECORDS_RETENTION_DAYS, then purged (modules/kyc/README.md "Retention"). The row
  * itself stays: the append-only ledger and activity log name it.
  *
  * Money first: an account with anything in its wallet (spendable, or held for open applications or

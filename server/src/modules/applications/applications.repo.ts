@@ -253,6 +253,25 @@ export async function knownObjectKeys(q: Queryable, keys: string[]): Promise<Set
   return new Set(rows.map((r) => r.object_key));
 }
 
+/** Customers whose account closed more than `days` ago and who still have application documents, after `afterUserId`. */
+export async function closedAccountsWithDocuments(q: Queryable, days: number, afterUserId: string | null, limit: number): Promise<string[]> {
+  const rows = await q.query<{ user_id: string }>(
+    `SELECT DISTINCT a.user_id FROM application_documents d JOIN applications a ON a.id = d.application_id JOIN users u ON u.id = a.user_id
+     WHERE u.closed_at IS NOT NULL AND u.closed_at < now() - make_interval(days => $1) AND ($2::uuid IS NULL OR a.user_id > $2::uuid)
+     ORDER BY a.user_id LIMIT $3`,
+    [days, afterUserId, limit],
+  );
+  return rows.map((r) => r.user_id);
+}
+
+/** Every document (inputs, superseded ones, outputs) of every application of a customer. */
+export async function documentsOfCustomer(q: Queryable, userId: string): Promise<Pick<DocumentRow, 'id' | 'purpose' | 'object_key'>[]> {
+  return q.query(
+    'SELECT d.id, d.purpose, d.object_key FROM application_documents d JOIN applications a ON a.id = d.application_id WHERE a.user_id = $1 ORDER BY d.id',
+    [userId],
+  );
+}
+
 // Timeline --------------------------------------------------------------------------------------------
 
 export async function insertEvent(

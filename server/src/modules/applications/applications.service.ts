@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db, Queryable, Tx } from '../../db/index.js';
-import type { Actor, RequestMeta, Role } from '../../platform/actor.js';
+import { SYSTEM_META, type Actor, type RequestMeta, type Role } from '../../platform/actor.js';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldIssue } from '../../platform/errors.js';
 import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
 import { formatRupees } from '../../platform/money.js';
@@ -24,7 +24,7 @@ import { cgstSgst, renderApplicationReceiptPdf } from './receipt-pdf.js';
 import { slaDueAt } from './sla.js';
 import { CLOSED_STATES, EDITABLE_STATES, canMove, impossibleMove, notEditable, type Action, type ApplicationState } from './workflow.js';
 
-export type ApplicationsConfig = Pick<Config, 'uploadMaxBytes' | 'uploadMaxPixels' | 'uploadMaxDimension' | 'gstin'>;
+export type ApplicationsConfig = Pick<Config, 'uploadMaxBytes' | 'uploadMaxPixels' | 'uploadMaxDimension' | 'gstin' | 'recordsRetentionDays'>;
 type Viewer = Extract<Actor, { type: 'user' }>;
 
 /**
@@ -878,6 +878,45 @@ export function createApplicationsService(deps: {
   /** Removes stored application files that no document row names (interrupted uploads), once they are an hour old. */
   const sweepOrphans = () => sweepStoreOrphans(store, KEY_PREFIX, (keys) => repo.knownObjectKeys(db, keys));
 
+  /**
+   * Retention: the files of every application of an account closed more than RECORDS_RETENTION_DAYS
+   * ago are deleted, the application rows, timeline and money trail stay. Each file goes before its
+   * row (a failure leaves the row to retry tomorrow, never a file nobody knows about) and one file's
+   * failure does not stop the others. Answers keep the ids of the removed documents: they record what
+   * was submitted, and a link to a removed document answers 404.
+   */
+  async function purgeClosedAccountFiles(): Promise<{ accounts: number; documents: number; failed: { objectKey: string; error: string }[] }> {
+    const days = config.recordsRetentionDays;
+    let accounts = 0;
+    let documents = 0;
+    const failed: { objectKey: string; error: string }[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const users = await repo.closedAccountsWithDocuments(db, days, after, 100);
+      for (const userId of users) {
+        const gone: { id: string; purpose: string }[] = [];
+        for (const doc of await repo.documentsOfCustomer(db, userId)) {
+          try {
+            await store.delete(doc.object_key);
+            gone.push(doc);
+          } catch (err) {
+            failed.push({ objectKey: doc.object_key, error: (err as Error).message });
+          }
+        }
+        if (!gone.length) continue;
+        await db.tx(async (tx) => {
+          await repo.deleteDocuments(tx, gone.map((d) => d.id));
+          const details = { input: gone.filter((d) => d.purpose === 'input').length, output: gone.filter((d) => d.purpose === 'output').length, retentionDays: days };
+          await insertActivity(tx, { type: 'system' }, { action: 'application.files_purged', subjectUserId: userId, object: { type: 'user', id: userId }, details }, SYSTEM_META);
+        });
+        accounts++;
+        documents += gone.length;
+      }
+      if (users.length < 100) return { accounts, documents, failed };
+      after = users[users.length - 1]!;
+    }
+  }
+
   return {
     create,
     saveDraft,
@@ -898,6 +937,7 @@ export function createApplicationsService(deps: {
     uploadOutput,
     deleteOutput,
     sweepOrphans,
+    purgeClosedAccountFiles,
   };
 }
 

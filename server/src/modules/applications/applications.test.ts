@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { json, signedInClient } from '../../test/harness.js';
@@ -469,6 +471,74 @@ describe('service applications', () => {
     expectOk(await kit.op1.post(`/api/staff/applications/${s.id}/complete`, {}));
     const receipt = (await c.client.get(`/api/applications/${s.id}/receipt.pdf`)).rawPayload.toString('latin1');
     assert.ok(receipt.includes('Receipt for a service application') && receipt.includes('Completed on') && receipt.includes('Total charged from the wallet'));
+  });
+
+  test('retention: files of an account closed more than RECORDS_RETENTION_DAYS ago are purged, the applications stay', async () => {
+    const days = kit.t.config.recordsRetentionDays;
+    // A completed application (two uploads, one result) of an account closed past the period, one of an
+    // account closed within it, and one of an active account.
+    const make = async () => {
+      const c = await customer(kit, 100_000);
+      const s = await submitted(c.client, kit.serviceId);
+      expectOk(await kit.op1.post(`/api/staff/applications/${s.id}/start`));
+      await addOutput(kit.op1, s.id);
+      expectOk(await kit.op1.post(`/api/staff/applications/${s.id}/complete`, {}));
+      return { ...c, appId: s.id };
+    };
+    const [old, recent, active] = [await make(), await make(), await make()];
+    const closeAgo = (id: string, n: number) => kit.t.db.query("UPDATE users SET status = 'closed', closed_at = now() - make_interval(days => $2) WHERE id = $1", [id, n]);
+    await closeAgo(old.id, days + 1);
+    await closeAgo(recent.id, days - 1);
+    const docsOf = async (appId: string) =>
+      kit.t.db.query<{ id: string; purpose: string; object_key: string }>('SELECT id, purpose, object_key FROM application_documents WHERE application_id = $1 ORDER BY id', [appId]);
+    const fileOf = (key: string) => {
+      const [prefix, id] = key.split('/') as [string, string];
+      return path.join(kit.t.config.filesDir, prefix, id.slice(0, 2), id);
+    };
+    const oldDocs = await docsOf(old.appId);
+    assert.deepEqual(oldDocs.map((d) => d.purpose).sort(), ['input', 'input', 'output']);
+    const kept = [...(await docsOf(recent.appId)), ...(await docsOf(active.appId))];
+    assert.equal(kept.length, 6);
+    const rowOf = async (id: string) => (await kit.t.db.query('SELECT state, ack_number, total_paise, hold_id, answers FROM applications WHERE id = $1', [id]))[0];
+    const before = await rowOf(old.appId);
+    const purged = () => kit.t.db.query<{ actor_type: string; details: { input: number; output: number } }>(
+      "SELECT actor_type, details FROM activity_log WHERE subject_user_id = $1 AND action = 'application.files_purged' ORDER BY id",
+      [old.id],
+    );
+    const purge = async () => {
+      await kit.t.platform.jobs.enqueue(kit.t.db, 'records.retention-purge', {});
+      assert.equal(await kit.t.platform.jobs.runPending('records.retention-purge'), 1);
+    };
+
+    // One file cannot be deleted (a directory stands in its place): the others still go, its row stays.
+    const stuck = oldDocs.find((d) => d.purpose === 'output')!;
+    unlinkSync(fileOf(stuck.object_key));
+    mkdirSync(fileOf(stuck.object_key));
+    writeFileSync(path.join(fileOf(stuck.object_key), 'x'), 'x');
+    await purge();
+    assert.deepEqual((await docsOf(old.appId)).map((d) => d.id), [stuck.id]);
+    for (const d of oldDocs.filter((x) => x.id !== stuck.id)) assert.throws(() => statSync(fileOf(d.object_key)), /ENOENT/);
+    assert.deepEqual((await purged()).map((r) => [r.actor_type, r.details.input, r.details.output]), [['system', 2, 0]]);
+
+    // The next run takes what is left; after that there is nothing to do.
+    rmSync(fileOf(stuck.object_key), { recursive: true });
+    await purge();
+    await purge();
+    assert.deepEqual(await docsOf(old.appId), []);
+    assert.deepEqual((await purged()).map((r) => [r.details.input, r.details.output]), [[2, 0], [0, 1]]);
+
+    // The application, its money and its timeline stay; staff see it without files.
+    assert.deepEqual(await rowOf(old.appId), before);
+    const seen = app(await kit.op1.get(`/api/applications/${old.appId}`));
+    assert.equal(seen.state, 'completed');
+    assert.deepEqual([seen.documents.length, seen.outputs.length], [0, 0]);
+    assert.ok((await kit.t.db.query('SELECT 1 FROM application_events WHERE application_id = $1', [old.appId])).length > 0);
+
+    // Within the period and for an active account, every file and row is still there.
+    assert.deepEqual([...(await docsOf(recent.appId)), ...(await docsOf(active.appId))], kept);
+    for (const d of kept) statSync(fileOf(d.object_key));
+    const others = await kit.t.db.query("SELECT 1 FROM activity_log WHERE subject_user_id = ANY($1::uuid[]) AND action = 'application.files_purged'", [[recent.id, active.id]]);
+    assert.equal(others.length, 0);
   });
 
   test('an operator applying for themselves uses the customer routes, but cannot process their own application', async () => {

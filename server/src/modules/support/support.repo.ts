@@ -170,6 +170,31 @@ export async function deletePendingAttachment(q: Queryable, id: string): Promise
   return q.execute('DELETE FROM support_attachments WHERE id = $1 AND message_id IS NULL', [id]);
 }
 
+/** Customers whose account closed more than `days` ago and whose tickets still have attachments, after `afterUserId`. */
+export async function closedCustomersWithAttachments(q: Queryable, days: number, afterUserId: string | null, limit: number): Promise<string[]> {
+  const rows = await q.query<{ customer_id: string }>(
+    `SELECT DISTINCT t.customer_id FROM support_attachments a JOIN support_messages m ON m.id = a.message_id
+     JOIN support_tickets t ON t.id = m.ticket_id JOIN users u ON u.id = t.customer_id
+     WHERE u.closed_at IS NOT NULL AND u.closed_at < now() - make_interval(days => $1) AND ($2::uuid IS NULL OR t.customer_id > $2::uuid)
+     ORDER BY t.customer_id LIMIT $3`,
+    [days, afterUserId, limit],
+  );
+  return rows.map((r) => r.customer_id);
+}
+
+/** Every attachment on the tickets of a customer, whoever uploaded it (staff files are about the customer too). */
+export async function attachmentsOfCustomer(q: Queryable, customerId: string): Promise<{ id: string; object_key: string }[]> {
+  return q.query(
+    `SELECT a.id, a.object_key FROM support_attachments a JOIN support_messages m ON m.id = a.message_id
+     JOIN support_tickets t ON t.id = m.ticket_id WHERE t.customer_id = $1 ORDER BY a.id`,
+    [customerId],
+  );
+}
+
+export async function deleteAttachments(q: Queryable, ids: string[]): Promise<number> {
+  return q.execute('DELETE FROM support_attachments WHERE id = ANY($1::uuid[])', [ids]);
+}
+
 export async function knownObjectKeys(q: Queryable, keys: string[]): Promise<Set<string>> {
   if (!keys.length) return new Set();
   const rows = await q.query<{ object_key: string }>('SELECT object_key FROM support_attachments WHERE object_key = ANY($1::text[])', [keys]);

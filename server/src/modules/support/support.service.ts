@@ -29,7 +29,7 @@ import {
   type TicketState,
 } from './support.rules.js';
 
-export type SupportConfig = Pick<Config, 'supportReopenDays' | 'uploadMaxBytes' | 'uploadMaxPixels' | 'uploadMaxDimension' | 'grievanceOfficer'>;
+export type SupportConfig = Pick<Config, 'supportReopenDays' | 'uploadMaxBytes' | 'uploadMaxPixels' | 'uploadMaxDimension' | 'grievanceOfficer' | 'recordsRetentionDays'>;
 type UserActor = Extract<Actor, { type: 'user' }>;
 
 export const FILE_RESOURCE = 'support';
@@ -470,6 +470,42 @@ export function createSupportService(deps: { db: Db; store: FileStore; uploads: 
     return { pending, orphans };
   }
 
+  /**
+   * Retention: attachments on the tickets of an account closed more than RECORDS_RETENTION_DAYS ago
+   * are deleted; the tickets and their messages stay. Each file goes before its row (a failure leaves
+   * the row to retry tomorrow) and one file's failure does not stop the others.
+   */
+  async function purgeClosedAccountFiles(): Promise<{ accounts: number; attachments: number; failed: { objectKey: string; error: string }[] }> {
+    const days = config.recordsRetentionDays;
+    let accounts = 0;
+    let attachments = 0;
+    const failed: { objectKey: string; error: string }[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const customers = await repo.closedCustomersWithAttachments(db, days, after, 100);
+      for (const customerId of customers) {
+        const gone: string[] = [];
+        for (const a of await repo.attachmentsOfCustomer(db, customerId)) {
+          try {
+            await store.delete(a.object_key);
+            gone.push(a.id);
+          } catch (err) {
+            failed.push({ objectKey: a.object_key, error: (err as Error).message });
+          }
+        }
+        if (!gone.length) continue;
+        await db.tx(async (tx) => {
+          await repo.deleteAttachments(tx, gone);
+          await activity(tx, { type: 'system' }, { action: 'support.files_purged', subjectUserId: customerId, object: { type: 'user', id: customerId }, details: { attachments: gone.length, retentionDays: days } }, SYSTEM_META);
+        });
+        accounts++;
+        attachments += gone.length;
+      }
+      if (customers.length < 100) return { accounts, attachments, failed };
+      after = customers[customers.length - 1]!;
+    }
+  }
+
   // Downloads: the uploader (before sending), the ticket's customer (never files of internal notes)
   // and staff (files on tickets) may read an attachment; everyone else gets a 404.
   links.register(FILE_RESOURCE, async (id, viewer) => {
@@ -500,6 +536,7 @@ export function createSupportService(deps: { db: Db; store: FileStore; uploads: 
     grievanceOfficer: () => ({ name: config.grievanceOfficer.name, email: config.grievanceOfficer.email, phone: config.grievanceOfficer.phone }),
     closeExpired,
     purgeAttachments,
+    purgeClosedAccountFiles,
   };
 }
 

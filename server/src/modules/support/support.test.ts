@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -344,6 +344,58 @@ describe('support tickets', () => {
     assert.equal(supportFiles(), before - 2);
     const left = await t.db.query<{ id: string }>('SELECT id FROM support_attachments WHERE uploader_id = $1 AND message_id IS NULL ORDER BY created_at', [person.id]);
     assert.deepEqual(left.map((r) => r.id).sort(), ids.slice(4).sort());
+  });
+
+  test('retention: attachments on tickets of an account closed more than RECORDS_RETENTION_DAYS ago are purged, the tickets stay', async () => {
+    const days = t.config.recordsRetentionDays;
+    // Each customer sends a file with the ticket; staff answer one with a file of their own.
+    const withFiles = async () => {
+      const c = await signedInClient(t, 'customer');
+      const up = await upload(c.client, makePdf());
+      assert.equal(up.statusCode, 201, up.body);
+      const view = await openTicket(c.client, { attachmentIds: [json<{ attachment: Att }>(up).attachment.id] });
+      const staffUp = await upload(operator.client, makePng());
+      assert.equal(staffUp.statusCode, 201, staffUp.body);
+      const reply = await operator.client.post(`/api/staff/support/tickets/${view.ticket.id}/messages`, { body: 'Here is the statement.', attachmentIds: [json<{ attachment: Att }>(staffUp).attachment.id] });
+      assert.equal(reply.statusCode, 200, reply.body);
+      return { id: c.person.id, ticketId: view.ticket.id };
+    };
+    const [old, recent, active] = [await withFiles(), await withFiles(), await withFiles()];
+    const closeAgo = (id: string, n: number) => t.db.query("UPDATE users SET status = 'closed', closed_at = now() - make_interval(days => $2) WHERE id = $1", [id, n]);
+    await closeAgo(old.id, days + 1);
+    await closeAgo(recent.id, days - 1);
+    const filesOf = (ticketId: string) =>
+      t.db.query<{ id: string; object_key: string }>(
+        'SELECT a.id, a.object_key FROM support_attachments a JOIN support_messages m ON m.id = a.message_id WHERE m.ticket_id = $1 ORDER BY a.id',
+        [ticketId],
+      );
+    const fileOf = (key: string) => path.join(t.config.filesDir, 'support', key.slice(8, 10), key.slice(8));
+    const oldFiles = await filesOf(old.ticketId);
+    assert.equal(oldFiles.length, 2);
+    for (const f of oldFiles) statSync(fileOf(f.object_key));
+    const kept = [...(await filesOf(recent.ticketId)), ...(await filesOf(active.ticketId))];
+    assert.equal(kept.length, 4);
+    const messagesOf = async (ticketId: string) => (await t.db.query<{ body: string }>('SELECT body FROM support_messages WHERE ticket_id = $1 ORDER BY created_at, id', [ticketId])).map((r) => r.body);
+    const bodies = await messagesOf(old.ticketId);
+
+    for (let run = 0; run < 2; run++) {
+      await t.platform.jobs.enqueue(t.db, 'records.retention-purge', {});
+      assert.equal(await t.platform.jobs.runPending('records.retention-purge'), 1);
+    }
+
+    assert.deepEqual(await filesOf(old.ticketId), []);
+    for (const f of oldFiles) assert.throws(() => statSync(fileOf(f.object_key)), /ENOENT/);
+    assert.deepEqual(await messagesOf(old.ticketId), bodies, 'the ticket and its messages stay');
+    const staffView = json<StaffView>(await operator.client.get(`/api/staff/support/tickets/${old.ticketId}`));
+    assert.deepEqual(staffView.messages.map((m) => m.attachments.length), [0, 0]);
+    const records = await t.db.query<{ actor_type: string; details: { attachments: number } }>(
+      "SELECT actor_type, details FROM activity_log WHERE subject_user_id = $1 AND action = 'support.files_purged'",
+      [old.id],
+    );
+    assert.deepEqual(records.map((r) => [r.actor_type, r.details.attachments]), [['system', 2]], 'one record: the second run found nothing');
+
+    assert.deepEqual([...(await filesOf(recent.ticketId)), ...(await filesOf(active.ticketId))], kept);
+    for (const f of kept) statSync(fileOf(f.object_key));
   });
 
   test('reopen period: within SUPPORT_REOPEN_DAYS the customer reopens (SLA clock restarts); after it, 409', async () => {
