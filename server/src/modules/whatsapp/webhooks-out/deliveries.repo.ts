@@ -88,6 +88,19 @@ export interface AttemptOutcome {
   responseBody: string | null;
 }
 
+/** $1–$7 of the statements below: each attempt's delivery, claim, number, start, duration, status and answer. */
+function attemptColumns(done: readonly AttemptOutcome[]): unknown[][] {
+  return [
+    done.map((d) => d.id),
+    done.map((d) => d.token),
+    done.map((d) => d.attempt),
+    done.map((d) => d.startedAt.toISOString()),
+    done.map((d) => d.durationMs),
+    done.map((d) => d.status),
+    done.map((d) => d.responseBody),
+  ];
+}
+
 /**
  * Records many successful attempts in one statement (the common case, so a busy worker writes them
  * in groups): each delivery the worker still holds becomes `succeeded`, every attempt is logged (a late
@@ -111,13 +124,7 @@ export async function recordSuccesses(q: Queryable, done: AttemptOutcome[], now:
      SELECT s.id, s.attempt, s.started_at::timestamptz, s.duration_ms, s.status, s.body, NULL, true, NULL FROM s
       WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = s.id)`,
     [
-      done.map((d) => d.id),
-      done.map((d) => d.token),
-      done.map((d) => d.attempt),
-      done.map((d) => d.startedAt.toISOString()),
-      done.map((d) => d.durationMs),
-      done.map((d) => d.status),
-      done.map((d) => d.responseBody),
+      ...attemptColumns(done),
       now,
       // Sorted, so workers touching the same endpoints lock them in the same order.
       [...new Set(done.map((d) => d.endpointId))].sort(),
@@ -146,13 +153,7 @@ export async function recordFailures(q: Queryable, done: (AttemptOutcome & { err
      SELECT f.id, f.attempt, f.started_at::timestamptz, f.duration_ms, f.status, f.body, f.error, false, f.next_at::timestamptz FROM f
       WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = f.id)`,
     [
-      done.map((d) => d.id),
-      done.map((d) => d.token),
-      done.map((d) => d.attempt),
-      done.map((d) => d.startedAt.toISOString()),
-      done.map((d) => d.durationMs),
-      done.map((d) => d.status),
-      done.map((d) => d.responseBody),
+      ...attemptColumns(done),
       done.map((d) => d.error),
       done.map((d) => d.nextAttemptAt?.toISOString() ?? null),
       now,
