@@ -1,4 +1,4 @@
-import { useCallback, useState, type ChangeEvent } from 'react';
+import { useCallback, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fieldErrors } from '../lib/errors';
 
@@ -55,11 +55,17 @@ export function useForm<K extends string>(initial: Record<K, string>, checks: Pa
     );
   };
 
+  /** A form's onSubmit: the page stays put, and `action` runs only when the local checks pass. */
+  const submitWith = (action: () => Promise<unknown>) => (event: FormEvent) => {
+    event.preventDefault();
+    if (validate()) void action();
+  };
+
   const reset = (next: Record<K, string>) => {
     setValues(next);
     setErrors({});
     setShownInFields(false);
   };
 
-  return { values, errors, field, setValue, validate, showServerErrors, serverErrorShownInFields, reset };
+  return { values, errors, field, setValue, validate, submitWith, showServerErrors, serverErrorShownInFields, reset };
 }

@@ -71,10 +71,7 @@ export function AdjustBalanceModal({ userId, name, available, opened, onClose, o
     <Modal opened={opened} onClose={onClose} title={t('admin.adjust.title', { name })} centered>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           {available !== undefined ? (

@@ -43,10 +43,7 @@ export function CloseAccountModal({ user, opened, onClose, onClosed }: Props) {
     <Modal opened={opened} onClose={close} title={t('admin.users.closeTitle', { name: user.name })} centered>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <Text size="sm">{t('admin.users.closeBody')}</Text>

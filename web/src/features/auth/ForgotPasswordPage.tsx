@@ -46,10 +46,7 @@ export function ForgotPasswordPage() {
       <AuthHeading title={t('forgot.title')} subtitle={t('forgot.subtitle')} />
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

@@ -40,10 +40,7 @@ export function LoginPage() {
       <AuthHeading title={t('login.title')} subtitle={t('login.subtitle')} />
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           {redirected && !submit.error ? <Alert color="blue">{t('login.sessionEnded')}</Alert> : null}

@@ -50,10 +50,7 @@ export function RegisterPage() {
       <AuthHeading title={t('register.title')} subtitle={t('register.subtitle')} />
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

@@ -52,10 +52,7 @@ export function ResetPasswordPage() {
       <AuthHeading title={t('reset.title')} />
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           {tokenRejected ? (

@@ -81,10 +81,7 @@ export function KycDetailsForm({ kyc, onSaved }: { kyc: OwnKyc; onSaved: (next: 
       </Text>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

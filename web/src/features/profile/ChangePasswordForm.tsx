@@ -33,10 +33,7 @@ export function ChangePasswordForm() {
       </Title>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

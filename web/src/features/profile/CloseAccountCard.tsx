@@ -76,10 +76,7 @@ export function CloseAccountCard() {
       <Modal opened={opened} onClose={close} title={t('profile.closeConfirmTitle')} centered>
         <form
           noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (form.validate()) void submit.run();
-          }}
+          onSubmit={form.submitWith(submit.run)}
         >
           <Stack gap="sm">
             <Text size="sm">{t('profile.closeConfirmBody')}</Text>

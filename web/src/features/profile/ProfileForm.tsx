@@ -62,10 +62,7 @@ export function ProfileForm() {
       </Title>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack>
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

@@ -82,10 +82,7 @@ export function AddMoneyForm({ limits }: { limits?: TopupLimits | undefined }) {
       </Title>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

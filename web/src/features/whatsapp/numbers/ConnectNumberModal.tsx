@@ -41,10 +41,7 @@ export function ConnectNumberModal({ opened, onClose, onConnected }: { opened: b
     <Modal opened={opened} onClose={onClose} title={t('waNumbers.connect.title')} centered size="lg">
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <Text size="sm" c="dimmed">

@@ -36,10 +36,7 @@ export function NumberSettingsModal({ number, onClose, onDone }: { number: WaNum
     <Modal opened onClose={onClose} title={t('waNumbers.settings.title', { name: numberTitle(number) })} centered>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />

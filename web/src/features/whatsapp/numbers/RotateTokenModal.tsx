@@ -23,10 +23,7 @@ export function RotateTokenModal({ number, onClose, onDone }: { number: WaNumber
     <Modal opened onClose={onClose} title={t('waNumbers.rotate.title', { name: numberTitle(number) })} centered>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <Text size="sm" c="dimmed">

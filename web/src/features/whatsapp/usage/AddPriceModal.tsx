@@ -46,10 +46,7 @@ export function AddPriceModal({ onClose, onAdded }: { onClose: () => void; onAdd
     <Modal opened onClose={onClose} title={t('waPrices.add.title')} centered>
       <form
         noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (form.validate()) void submit.run();
-        }}
+        onSubmit={form.submitWith(submit.run)}
       >
         <Stack gap="sm">
           <FormError error={form.serverErrorShownInFields ? null : submit.error} />
