@@ -5,7 +5,7 @@ import { SYSTEM_META, type Actor, type RequestMeta, type Role } from '../../plat
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldIssue } from '../../platform/errors.js';
 import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
 import { formatRupees } from '../../platform/money.js';
-import { sweepOrphans as sweepStoreOrphans, type FileStore } from '../../platform/storage/index.js';
+import { purgeFilesOfClosedAccounts, sweepOrphans as sweepStoreOrphans, type FileStore } from '../../platform/storage/index.js';
 import { FILE_TYPES, type UploadPolicy, type UploadReceiver } from '../../platform/uploads/index.js';
 import { findUserById } from '../accounts/accounts.repo.js';
 import { insertActivity } from '../audit/activity.repo.js';
@@ -880,41 +880,23 @@ export function createApplicationsService(deps: {
 
   /**
    * Retention: the files of every application of an account closed more than RECORDS_RETENTION_DAYS
-   * ago are deleted, the application rows, timeline and money trail stay. Each file goes before its
-   * row (a failure leaves the row to retry tomorrow, never a file nobody knows about) and one file's
-   * failure does not stop the others. Answers keep the ids of the removed documents: they record what
-   * was submitted, and a link to a removed document answers 404.
+   * ago are deleted (platform/storage/retention.ts); the application rows, timeline and money trail
+   * stay. Answers keep the ids of the removed documents: they record what was submitted, and a link
+   * to a removed document answers 404.
    */
-  async function purgeClosedAccountFiles(): Promise<{ accounts: number; documents: number; failed: { objectKey: string; error: string }[] }> {
+  function purgeClosedAccountFiles() {
     const days = config.recordsRetentionDays;
-    let accounts = 0;
-    let documents = 0;
-    const failed: { objectKey: string; error: string }[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const users = await repo.closedAccountsWithDocuments(db, days, after, 100);
-      for (const userId of users) {
-        const gone: { id: string; purpose: string }[] = [];
-        for (const doc of await repo.documentsOfCustomer(db, userId)) {
-          try {
-            await store.delete(doc.object_key);
-            gone.push(doc);
-          } catch (err) {
-            failed.push({ objectKey: doc.object_key, error: (err as Error).message });
-          }
-        }
-        if (!gone.length) continue;
-        await db.tx(async (tx) => {
-          await repo.deleteDocuments(tx, gone.map((d) => d.id));
-          const details = { input: gone.filter((d) => d.purpose === 'input').length, output: gone.filter((d) => d.purpose === 'output').length, retentionDays: days };
-          await insertActivity(tx, { type: 'system' }, { action: 'application.files_purged', subjectUserId: userId, object: { type: 'user', id: userId }, details }, SYSTEM_META);
-        });
-        accounts++;
-        documents += gone.length;
-      }
-      if (users.length < 100) return { accounts, documents, failed };
-      after = users[users.length - 1]!;
-    }
+    return purgeFilesOfClosedAccounts({
+      db,
+      store,
+      accountsDue: (after, limit) => repo.closedAccountsWithDocuments(db, days, after, limit),
+      filesOf: (userId) => repo.documentsOfCustomer(db, userId),
+      async forget(tx, userId, gone) {
+        await repo.deleteDocuments(tx, gone.map((d) => d.id));
+        const details = { input: gone.filter((d) => d.purpose === 'input').length, output: gone.filter((d) => d.purpose === 'output').length, retentionDays: days };
+        await insertActivity(tx, { type: 'system' }, { action: 'application.files_purged', subjectUserId: userId, object: { type: 'user', id: userId }, details }, SYSTEM_META);
+      },
+    });
   }
 
   return {

@@ -5,7 +5,7 @@ import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { SYSTEM_META } from '../../platform/actor.js';
 import { badRequest, conflict, notFound, type AppError } from '../../platform/errors.js';
 import { uploadedFile, type FileLinks } from '../../platform/file-links.js';
-import { sweepOrphans, type FileStore } from '../../platform/storage/index.js';
+import { purgeFilesOfClosedAccounts, sweepOrphans, type FileStore } from '../../platform/storage/index.js';
 import type { UploadPolicy, UploadReceiver } from '../../platform/uploads/index.js';
 import { insertActivity, type ActivityEntry } from '../audit/activity.repo.js';
 import type { Notifier } from '../notifications/notifier.js';
@@ -472,39 +472,22 @@ export function createSupportService(deps: { db: Db; store: FileStore; uploads: 
 
   /**
    * Retention: attachments on the tickets of an account closed more than RECORDS_RETENTION_DAYS ago
-   * are deleted; the tickets and their messages stay. Each file goes before its row (a failure leaves
-   * the row to retry tomorrow) and one file's failure does not stop the others.
+   * are deleted (platform/storage/retention.ts); the tickets and their messages stay.
    */
-  async function purgeClosedAccountFiles(): Promise<{ accounts: number; attachments: number; failed: { objectKey: string; error: string }[] }> {
+  function purgeClosedAccountFiles() {
     const days = config.recordsRetentionDays;
-    let accounts = 0;
-    let attachments = 0;
-    const failed: { objectKey: string; error: string }[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const customers = await repo.closedCustomersWithAttachments(db, days, after, 100);
-      for (const customerId of customers) {
-        const gone: string[] = [];
-        for (const a of await repo.attachmentsOfCustomer(db, customerId)) {
-          try {
-            await store.delete(a.object_key);
-            gone.push(a.id);
-          } catch (err) {
-            failed.push({ objectKey: a.object_key, error: (err as Error).message });
-          }
-        }
-        if (!gone.length) continue;
-        await db.tx(async (tx) => {
-          await repo.deleteAttachments(tx, gone);
-          await activity(tx, { type: 'system' }, { action: 'support.files_purged', subjectUserId: customerId, object: { type: 'user', id: customerId }, details: { attachments: gone.length, retentionDays: days } }, SYSTEM_META);
-        });
-        accounts++;
-        attachments += gone.length;
-      }
-      if (customers.length < 100) return { accounts, attachments, failed };
-      after = customers[customers.length - 1]!;
-    }
+    return purgeFilesOfClosedAccounts({
+      db,
+      store,
+      accountsDue: (after, limit) => repo.closedCustomersWithAttachments(db, days, after, limit),
+      filesOf: (customerId) => repo.attachmentsOfCustomer(db, customerId),
+      async forget(tx, customerId, gone) {
+        await repo.deleteAttachments(tx, gone.map((a) => a.id));
+        await activity(tx, { type: 'system' }, { action: 'support.files_purged', subjectUserId: customerId, object: { type: 'user', id: customerId }, details: { attachments: gone.length, retentionDays: days } }, SYSTEM_META);
+      },
+    });
   }
+
 
   // Downloads: the uploader (before sending), the ticket's customer (never files of internal notes)
   // and staff (files on tickets) may read an attachment; everyone else gets a 404.

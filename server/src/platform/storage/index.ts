@@ -7,6 +7,7 @@ import type { BlobDriver } from './types.js';
 export { createEncryptedStore, readAll, type FileStore, type StoredObject } from './encrypted-store.js';
 export { createLocalDiskDriver, sweepLocalTemp } from './local-disk.js';
 export { ORPHAN_AGE_MS, sweepOrphans } from './orphans.js';
+export { purgeFilesOfClosedAccounts, type RetentionPurge } from './retention.js';
 export { StorageNotFoundError, OBJECT_KEY, type BlobDriver } from './types.js';
 
 /** The master keys from config: MASTER_KEY for new data, MASTER_KEY_PREVIOUS still readable. */
