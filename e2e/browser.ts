@@ -44,7 +44,8 @@ export async function browserRig(opts: { env?: Record<string, string> } = {}): P
     browser,
     async newPage() {
       // A phone-sized viewport: the people this is built for use phones.
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: baseUrl, locale: 'en-IN' });
+      // Reduced motion (the app honours it): a click right after a panel opens never lands mid-animation.
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: baseUrl, locale: 'en-IN', reducedMotion: 'reduce' });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       return page;

@@ -4,6 +4,8 @@ export const theme = createTheme({
   primaryColor: 'orange',
   primaryShade: { light: 8, dark: 6 },
   defaultRadius: 'md',
+  // People who ask their phone for less motion get panels and modals that open at once.
+  respectReducedMotion: true,
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Devanagari", "Nirmala UI", "Mangal", sans-serif',
   headings: {
