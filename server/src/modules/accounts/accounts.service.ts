@@ -436,6 +436,8 @@ export function createAccountsService(deps: { db: Db; mail: MailService; config:
     const normalized = normalizeEmail(email);
     return db.tx(async (tx) => {
       const existing = await repo.findUserByEmail(tx, normalized);
+      // Closing is final (closure.ts): the address stays with the closed account and its records.
+      if (existing?.status === 'closed') throw conflict('account_closed', `${normalized} belongs to a closed account, which cannot be reopened; use another email address.`);
       const user = existing
         ? (await repo.updateUser(tx, existing.id, { role: 'admin', status: 'active', password_hash: hash, password_changed_at: new Date() }))!
         : await repo.insertUser(tx, { name, email: normalized, mobile: null, password_hash: hash, role: 'admin', language: 'en' });

@@ -82,6 +82,10 @@ describe('account closure', () => {
     await assert.rejects(t.db.query("UPDATE users SET status = 'closed', closed_at = NULL WHERE id = $1", [c.person.id]), /users_closed_at_check/);
     await assert.rejects(t.db.query("UPDATE users SET closed_at = now() WHERE id = $1", [admin.person.id]), /users_closed_at_check/, 'closed_at only with the closed status');
 
+    // Nor does `seva create-admin` reopen it (it makes an existing account with that email an admin).
+    await assert.rejects(t.platform.services.accounts.createAdmin(c.person.email, 'A-long-admin-passphrase', { ip: null, userAgent: null, requestId: 'test' }), (err: { code?: string }) => err.code === 'account_closed');
+    assert.equal((await statusOf(c.person.id)).status, 'closed');
+
     const list = json<{ items: { id: string; status: string }[] }>(await admin.client.get(`/api/staff/users?status=closed&q=${encodeURIComponent(c.person.email)}`));
     assert.deepEqual(list.items.map((u) => [u.id, u.status]), [[c.person.id, 'closed']]);
   });
