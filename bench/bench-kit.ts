@@ -2,7 +2,7 @@
 // measuring loop, helper processes that print their port, the bare Fastify POST + one INSERT
 // baseline, and the printed row.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
@@ -109,6 +109,32 @@ export function cpuSeconds(pid?: number): number {
   }
 }
 
+/**
+ * CPU seconds used by the local PostgreSQL server's processes (every process named `postgres`), or
+ * 0 where there are none or /proc cannot be read: on PostgreSQL a statement's work is done there, not
+ * in the process that sent it, and a comparison of CPU per operation must count it.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return total;
+}
+
 export interface Scenario {
   name: string;
   op: (i: number) => Promise<boolean>;
@@ -126,6 +152,10 @@ export interface RoundsResult {
   failures: number;
   /** CPU milliseconds per successful operation: this process, then each of `pids`. */
   cpuMs: number[];
+  /** CPU milliseconds per successful operation of the processes every scenario shares (`sharedCpu`: the PostgreSQL server). */
+  sharedCpuMs: number;
+  /** All of it: what one operation costs the machine. */
+  totalCpuMs: number;
 }
 
 const median = (xs: number[]) => {
@@ -140,16 +170,23 @@ const median = (xs: number[]) => {
  * operation (this process and helper processes) is reported too: it is what the code costs, much
  * less affected by other load than throughput is.
  */
-export async function measureRounds(opts: Options & { rounds: number }, baseline: Scenario, scenarios: Scenario[]): Promise<{ baseline: RoundsResult; results: RoundsResult[] }> {
+export async function measureRounds(
+  opts: Options & { rounds: number; sharedCpu?: () => number },
+  baseline: Scenario,
+  scenarios: Scenario[],
+): Promise<{ baseline: RoundsResult; results: RoundsResult[] }> {
   const all = [baseline, ...scenarios];
-  const runs = all.map(() => ({ rates: [] as number[], ratios: [] as number[], latencies: [] as number[], failures: 0, cpu: [] as number[][], ops: 0 }));
+  const shared = opts.sharedCpu ?? (() => 0);
+  const runs = all.map(() => ({ rates: [] as number[], ratios: [] as number[], latencies: [] as number[], failures: 0, cpu: [] as number[][], shared: 0, ops: 0 }));
   for (let round = 0; round < opts.rounds; round++) {
     let base = 0;
     for (const [i, s] of all.entries()) {
       const pids = s.pids ?? [];
       const before = [cpuSeconds(), ...pids.map((p) => cpuSeconds(p))];
+      const sharedBefore = shared();
       const m = await measureWithLatencies(opts, s.op);
       const after = [cpuSeconds(), ...pids.map((p) => cpuSeconds(p))];
+      const sharedAfter = shared();
       const r = runs[i]!;
       if (i === 0) base = m.rate;
       r.rates.push(m.rate);
@@ -158,12 +195,16 @@ export async function measureRounds(opts: Options & { rounds: number }, baseline
       r.failures += m.failures;
       r.ops += m.ok;
       r.cpu.push(after.map((a, j) => a - before[j]!));
+      r.shared += sharedAfter - sharedBefore;
     }
   }
   const summary = (i: number): RoundsResult => {
     const r = runs[i]!;
     const cpuTotals = r.cpu[0]!.map((_, j) => r.cpu.reduce((sum, c) => sum + c[j]!, 0));
-    return { rate: median(r.rates), ratio: median(r.ratios), ...percentiles(r.latencies), failures: r.failures, cpuMs: cpuTotals.map((c) => (c * 1000) / Math.max(1, r.ops)) };
+    const perOp = (seconds: number) => (seconds * 1000) / Math.max(1, r.ops);
+    const cpuMs = cpuTotals.map(perOp);
+    const sharedCpuMs = perOp(r.shared);
+    return { rate: median(r.rates), ratio: median(r.ratios), ...percentiles(r.latencies), failures: r.failures, cpuMs, sharedCpuMs, totalCpuMs: cpuMs.reduce((a, b) => a + b, 0) + sharedCpuMs };
   };
   return { baseline: summary(0), results: scenarios.map((_, i) => summary(i + 1)) };
 }
@@ -191,6 +232,7 @@ async function measureWithLatencies(opts: Options & { limit?: number }, op: (i: 
 
 /** One printed line of a rounds result: median rate and ratio, p50 / p99, CPU ms per operation. */
 export function roundsRow(name: string, r: RoundsResult, withRatio = true): string {
-  const cpu = r.cpuMs.every((c) => Number.isNaN(c)) ? '' : `   CPU ${r.cpuMs.map((c) => (Number.isNaN(c) ? '-' : c.toFixed(2))).join(' + ')} ms/op`;
+  const parts = [...r.cpuMs, ...(r.sharedCpuMs ? [r.sharedCpuMs] : [])];
+  const cpu = parts.every((c) => Number.isNaN(c)) ? '' : `   CPU ${parts.map((c) => (Number.isNaN(c) ? '-' : c.toFixed(2))).join(' + ')} ms/op`;
   return `  ${name.padEnd(50)} ${r.rate.toFixed(0).padStart(6)} /s${withRatio ? `   ratio ${r.ratio.toFixed(2)}` : '            '}   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms${cpu}${r.failures ? `   (${r.failures} failed)` : ''}`;
 }
