@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -168,6 +168,29 @@ describe('loadConfig', () => {
       (c as { port: number }).port = 1;
     }, TypeError);
     assert.equal(c.port, 3000);
+  });
+
+  test('processes starting at once on a new data folder all get the same key', async () => {
+    const dataDir = path.join(tempDir(), 'fresh');
+    // Every process waits for the same instant, then loads the configuration and prints its key.
+    const at = Date.now() + 4000;
+    const script = `const { loadConfig } = await import(${JSON.stringify(path.join(packageRoot, 'server/src/config.ts'))});
+      while (Date.now() < ${at});
+      process.stdout.write(loadConfig({ DATA_DIR: ${JSON.stringify(dataDir)} }).masterKey.toString('base64'));`;
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        return new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+      }),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.err);
+    const key = readFileSync(path.join(dataDir, 'master.key'), 'utf8').trim();
+    assert.deepEqual(new Set(runs.map((r) => r.out)), new Set([key]));
+    assert.deepEqual(readdirSync(dataDir), ['master.key'], 'no drafts left behind');
   });
 
   test('the CLI refuses to start on a bad setting, naming it, with exit code 1', async () => {

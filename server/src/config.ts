@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, linkSync, unlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseAllowList, type AllowList } from './platform/ip-ranges.js';
@@ -200,7 +200,18 @@ function loadOrCreateMasterKey(dataDir: string, problems: string[]): Buffer {
   const file = path.join(dataDir, 'master.key');
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    // Written whole under another name, then linked into place: two processes starting on a new
+    // folder at once (the server and `seva worker`) both end up with the one key that won, and
+    // neither can read a file that is still being written.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(draft, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(draft);
+    }
   }
   chmodSync(file, 0o600);
   return decodeKey(readFileSync(file, 'utf8'), file, problems);
