@@ -7,7 +7,7 @@ import path from 'node:path';
 
 export type { Db, Queryable, Tx } from './types.js';
 export { one } from './types.js';
-export { Params, asOneStatement } from './statement.js';
+export { Params, asOneStatement, jsonRows } from './statement.js';
 
 /** Opens PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite under DATA_DIR (locked). */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Db> {

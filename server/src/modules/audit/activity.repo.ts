@@ -1,4 +1,4 @@
-import { Params, type Queryable } from '../../db/index.js';
+import { Params, jsonRows, type Queryable } from '../../db/index.js';
 import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { escapeLike } from '../../platform/sql.js';
 
@@ -67,28 +67,40 @@ export interface ActivityRecord {
   meta: RequestMeta;
 }
 
+const ACTIVITY_COLUMNS = {
+  actor_type: 'text',
+  actor_id: 'text',
+  subject_user_id: 'uuid',
+  action: 'text',
+  object_type: 'text',
+  object_id: 'text',
+  outcome: 'text',
+  ip: 'text',
+  user_agent: 'text',
+  request_id: 'text',
+  details: 'jsonb',
+} as const;
+
 /** The INSERT of `insertActivities` (at least one record), to run as part of a larger statement (db/statement.ts). */
 export function activitiesInsert(ps: Params, records: readonly ActivityRecord[]): string {
   const rows = records.map(({ actor, entry, meta }) => {
     const [actorType, actorId] = actorColumns(actor);
-    const values = [
-      actorType,
-      actorId,
-      entry.subjectUserId ?? null,
-      entry.action,
-      entry.object?.type ?? null,
-      entry.object?.id ?? null,
-      entry.outcome ?? 'success',
-      meta.ip,
-      meta.userAgent?.slice(0, 512) ?? null,
-      meta.requestId,
-      JSON.stringify(entry.details ?? {}),
-    ];
-    return `(${values.map((v) => ps.add(v)).join(', ')})`;
+    return {
+      actor_type: actorType,
+      actor_id: actorId,
+      subject_user_id: entry.subjectUserId ?? null,
+      action: entry.action,
+      object_type: entry.object?.type ?? null,
+      object_id: entry.object?.id ?? null,
+      outcome: entry.outcome ?? 'success',
+      ip: meta.ip,
+      user_agent: meta.userAgent?.slice(0, 512) ?? null,
+      request_id: meta.requestId,
+      details: entry.details ?? {},
+    };
   });
-  return `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome,
-       ip, user_agent, request_id, details)
-     VALUES ${rows.join(', ')}`;
+  return `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome, ip, user_agent, request_id, details)
+     ${jsonRows(ps, ACTIVITY_COLUMNS, rows)}`;
 }
 
 export async function findActivity(q: Queryable, f: ActivityFilter): Promise<ActivityRow[]> {

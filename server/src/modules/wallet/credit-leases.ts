@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Params, type Db, type Queryable, type Tx } from '../../db/index.js';
+import { Params, jsonRows, type Db, type Queryable, type Tx } from '../../db/index.js';
 import type { Actor } from '../../platform/actor.js';
 import { closeHold, placeHold } from './holds.js';
 import { insufficientFunds } from './ledger.js';
@@ -154,7 +154,8 @@ export async function insertLeaseUsage(q: Queryable, rows: readonly LeaseUsage[]
 
 /** The INSERT of `insertLeaseUsage` (at least one row), to run as part of a larger statement (db/statement.ts). */
 export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): string {
-  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) VALUES ${rows.map((r) => `(${ps.add(r.holdId)}::uuid, ${ps.add(r.amount)}::bigint, ${ps.add(r.reference)})`).join(', ')}`;
+  const values = rows.map((r) => ({ hold_id: r.holdId, amount: r.amount, reference: r.reference }));
+  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, values)}`;
 }
 
 /** Settles a lease's hold with the sum of its usage; the rest returns to the wallet. */

@@ -1,4 +1,4 @@
-import { Params, type Queryable } from '../../../db/index.js';
+import { Params, jsonRows, type Queryable } from '../../../db/index.js';
 
 /**
  * The send path's writes to wa_messages (0011). An outbound message is written `queued` with its
@@ -55,17 +55,51 @@ export async function insertOutbounds(q: Queryable, messages: readonly NewOutbou
   await q.query(outboundsInsert(ps, messages), ps.values);
 }
 
+const OUTBOUND_COLUMNS = {
+  id: 'uuid',
+  tenant_id: 'uuid',
+  number_id: 'uuid',
+  wa_id: 'text',
+  type: 'text',
+  content: 'jsonb',
+  template_name: 'text',
+  template_language: 'text',
+  category: 'text',
+  media_ref: 'text',
+  context_wamid: 'text',
+  biz_opaque_callback_data: 'text',
+  reserved_paise: 'bigint',
+  billing_state: 'text',
+  hold_id: 'uuid',
+  source: 'text',
+  api_key_id: 'uuid',
+  sent_by: 'uuid',
+} as const;
+
 /** The INSERT of `insertOutbounds` (at least one message), to run as part of a larger statement (db/statement.ts). */
 export function outboundsInsert(ps: Params, messages: readonly NewOutbound[]): string {
-  const rows = messages.map(
-    (m) =>
-      `(${ps.add(m.id)}::uuid, ${ps.add(m.tenantId)}::uuid, ${ps.add(m.numberId)}::uuid, 'outbound', ${ps.add(m.waId)}, ${ps.add(m.type)}, ${ps.add(JSON.stringify(m.content))}::jsonb, ` +
-      `${ps.add(m.templateName)}, ${ps.add(m.templateLanguage)}, ${ps.add(m.category)}, ${ps.add(m.mediaRef)}, ${ps.add(m.contextWamid)}, ${ps.add(m.bizOpaque)}, 'queued', ` +
-      `${ps.add(m.reservedPaise)}::bigint, ${ps.add(m.reservedPaise > 0 ? 'reserved' : 'none')}, ${ps.add(m.holdId)}::uuid, ${ps.add(m.source)}, ${ps.add(m.apiKeyId)}::uuid, ${ps.add(m.sentBy)}::uuid)`,
-  );
-  return `INSERT INTO wa_messages (id, tenant_id, number_id, direction, wa_id, type, content, template_name, template_language, category,
-       media_ref, context_wamid, biz_opaque_callback_data, status, reserved_paise, billing_state, hold_id, source, api_key_id, sent_by)
-     VALUES ${rows.join(', ')}`;
+  const rows = messages.map((m) => ({
+    id: m.id,
+    tenant_id: m.tenantId,
+    number_id: m.numberId,
+    wa_id: m.waId,
+    type: m.type,
+    content: m.content,
+    template_name: m.templateName,
+    template_language: m.templateLanguage,
+    category: m.category,
+    media_ref: m.mediaRef,
+    context_wamid: m.contextWamid,
+    biz_opaque_callback_data: m.bizOpaque,
+    reserved_paise: m.reservedPaise,
+    billing_state: m.reservedPaise > 0 ? 'reserved' : 'none',
+    hold_id: m.holdId,
+    source: m.source,
+    api_key_id: m.apiKeyId,
+    sent_by: m.sentBy,
+  }));
+  return `INSERT INTO wa_messages (${Object.keys(OUTBOUND_COLUMNS).join(', ')}, direction, status)
+     SELECT *, 'outbound', 'queued' FROM (${jsonRows(ps, OUTBOUND_COLUMNS, rows)}) AS r`;
 }
 
 /**
