@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { registerUser, testPlatform, type TestPlatform } from '../../test/harness.js';
 import { createWalletService, type WalletService } from './wallet.service.js';
-import { CreditLeases } from './credit-leases.js';
+import { CreditLeases, settleLease } from './credit-leases.js';
 import { findDrift } from './ledger.js';
 
 describe('credit leases for hot wallets', () => {
@@ -83,5 +83,19 @@ describe('credit leases for hot wallets', () => {
     assert.deepEqual(await wallet.balances(u.id), { available: 2_000, held: 1_000, posted: 3_000 });
     await expireAllLeases(); // the process never comes back
     assert.deepEqual(await wallet.balances(u.id), { available: 2_500, held: 0, posted: 2_500 });
+  });
+
+  test('a lease settled by the expiry job and by its process shutting down is settled once, without an error', async () => {
+    const u = await funded(3_000);
+    const slow = new CreditLeases(t.db, { blockPaise: 1_000, ttlSeconds: 300, marginSeconds: 60 });
+    const holdId = await slow.charge(u.id, 400, 'late-shutdown', async (tx) => {
+      const [row] = await tx.query<{ hold_id: string }>("SELECT hold_id FROM ledger_lease_usage WHERE reference = 'late-shutdown'");
+      return row!.hold_id;
+    });
+    await expireAllLeases(); // the job came first
+    await slow.closeAll(); // then the process stops: it settles the same hold, which is no longer open
+    assert.equal(await settleLease(t.db, holdId), false);
+    assert.deepEqual(await wallet.balances(u.id), { available: 2_600, held: 0, posted: 2_600 });
+    assert.deepEqual(await findDrift(t.db), []);
   });
 });

@@ -158,10 +158,17 @@ export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): strin
   return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, values)}`;
 }
 
-/** Settles a lease's hold with the sum of its usage; the rest returns to the wallet. */
-export async function settleLease(db: Db, holdId: string): Promise<void> {
-  await db.tx(async (tx) => {
+/**
+ * Settles a lease's hold with the sum of its usage; the rest returns to the wallet. False when the
+ * hold was no longer open: the process that owned it (shutting down) and the hold-expiry job can both
+ * come to settle it, and the first one does.
+ */
+export async function settleLease(db: Db, holdId: string): Promise<boolean> {
+  return db.tx(async (tx) => {
+    const [hold] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [holdId]);
+    if (hold?.status !== 'open') return false;
     const [row] = await tx.query<{ used: number }>('SELECT COALESCE(sum(amount), 0)::bigint AS used FROM ledger_lease_usage WHERE hold_id = $1', [holdId]);
     await closeHold(tx, holdId, Math.max(0, row!.used), SYSTEM, { description: 'Message charges' });
+    return true;
   });
 }

@@ -210,17 +210,16 @@ export function createWalletService(deps: { db: Db }) {
     const failed: { id: string; err: unknown }[] = [];
     for (const { id, purpose } of await expiredHoldIds(db)) {
       try {
-        if (purpose === LEASE_PURPOSE) await settleLease(db, id);
-        else {
-          const closed = await db.tx(async (tx) => {
-            const [row] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [id]);
-            if (row?.status !== 'open') return false;
-            await closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' });
-            return true;
-          });
-          if (!closed) continue;
-        }
-        n++;
+        const closed =
+          purpose === LEASE_PURPOSE
+            ? await settleLease(db, id)
+            : await db.tx(async (tx) => {
+                const [row] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [id]);
+                if (row?.status !== 'open') return false;
+                await closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' });
+                return true;
+              });
+        if (closed) n++;
       } catch (err) {
         failed.push({ id, err });
       }
