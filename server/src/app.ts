@@ -35,6 +35,7 @@ import { createNotifier } from './modules/notifications/notifier.service.js'; //
 import { registerNotifications } from './modules/notifications/notifications.module.js';
 import { registerSupport } from './modules/support/support.module.js'; // support tickets
 import { registerPayments } from './modules/payments/payments.module.js'; // payments
+import { countPaymentsAwaitingCapture } from './modules/payments/payments.repo.js';
 import { createWalletService } from './modules/wallet/wallet.service.js';
 import { walletRoutes } from './modules/wallet/wallet.routes.js';
 import { registerServices } from './modules/services/services.module.js'; // services catalogue
@@ -138,7 +139,11 @@ export async function createPlatform(opts: PlatformOptions) {
   const accounts = createAccountsService({ db, mail, config });
   const cookies = sessionCookies(config.httpsOnly);
   const wallet = createWalletService({ db });
-  const closure = createAccountClosure({ db, walletTotal: async (q, userId) => (await wallet.balances(userId, q)).posted });
+  const closure = createAccountClosure({
+    db,
+    walletTotal: async (q, userId) => (await wallet.balances(userId, q)).posted,
+    topupsAwaitingCapture: (q, userId) => countPaymentsAwaitingCapture(q, userId),
+  });
 
   jobs.define<{ id: string }>({ name: MAIL_JOB, handler: mail.deliver, retryLimit: 8, retryDelaySeconds: 30 });
   jobs.define({

@@ -18,10 +18,16 @@ type UserActor = Extract<Actor, { type: 'user' }>;
  * itself stays: the append-only ledger and activity log name it.
  *
  * Money first: an account with anything in its wallet (spendable, or held for open applications or
- * WhatsApp sends) is not closed, so no customer money is stranded behind a closed account.
+ * WhatsApp sends), or with a paid top-up still to be confirmed, is not closed, so no customer money
+ * is stranded behind a closed account.
  */
-export function createAccountClosure(deps: { db: Db; walletTotal: (q: Queryable, userId: string) => Promise<number> }) {
-  const { db, walletTotal } = deps;
+export function createAccountClosure(deps: {
+  db: Db;
+  walletTotal: (q: Queryable, userId: string) => Promise<number>;
+  /** Top-ups the customer has paid whose capture the gateway has not confirmed yet. */
+  topupsAwaitingCapture: (q: Queryable, userId: string) => Promise<number>;
+}) {
+  const { db, walletTotal, topupsAwaitingCapture } = deps;
 
   async function close(tx: Queryable, actor: UserActor, user: UserRow, by: 'self' | 'admin', reason: string | null, meta: RequestMeta): Promise<UserRow> {
     if (user.status === 'closed') throw conflict('account_closed', 'This account is already closed.');
@@ -34,6 +40,10 @@ export function createAccountClosure(deps: { db: Db; walletTotal: (q: Queryable,
         'wallet_not_empty',
         `The wallet still holds ₹${(paise / 100).toFixed(2)} (spendable or reserved for open applications). It must be used, refunded or settled before the account is closed.`,
       );
+    }
+    // Money on its way in would land in a closed account (payments.service.ts flags such a late capture for a refund).
+    if ((await topupsAwaitingCapture(tx, user.id)) > 0) {
+      throw conflict('topup_in_progress', 'A wallet top-up has been paid and is waiting for the payment gateway to confirm it. Close the account once it is credited and the wallet is empty.');
     }
     const rows = await tx.query<UserRow>("UPDATE users SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1 RETURNING *", [user.id]);
     const ended = await sessions.revokeUserSessions(tx, user.id, 'account_closed');

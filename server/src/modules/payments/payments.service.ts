@@ -200,6 +200,14 @@ export function createPaymentsService(deps: {
       { action: 'wallet.topup_captured', subjectUserId: payment.user_id, object: { type: 'payment', id: payment.id }, details: { amount: payment.amount, gatewayPaymentId: c.gatewayPaymentId, receiptNumber, source: c.source } },
       SYSTEM_META,
     );
+    // The money arrived after the account was closed (a payment completed late): it is credited, so the
+    // ledger shows what was received, and flagged so staff refund it at the gateway, whose refund
+    // webhook then takes it back out of the wallet.
+    const [owner] = await tx.query<{ status: string; closed_at: Date | null }>('SELECT status, closed_at FROM users WHERE id = $1', [payment.user_id]);
+    if (owner?.status === 'closed') {
+      await flagForReview(tx, payment.id, `captured after the account was closed on ${owner.closed_at!.toISOString().slice(0, 10)}: refund it at the gateway`);
+      await insertActivity(tx, SYSTEM, { action: 'wallet.topup_flagged', subjectUserId: payment.user_id, object: { type: 'payment', id: payment.id }, outcome: 'failure', details: { reason: 'account_closed', amount: payment.amount, gatewayPaymentId: c.gatewayPaymentId, source: c.source } }, SYSTEM_META);
+    }
     return 'credited';
   }
 

@@ -382,6 +382,48 @@ describe('wallet top-ups through the sandbox gateway', () => {
     assert.deepEqual(detail.events.map((e) => e.outcome), ['amount_mismatch', 'amount_mismatch']);
   });
 
+  test('account closure: refused while a paid top-up awaits its capture; a capture after closure is credited and flagged for a refund', async () => {
+    const paying = await customer();
+    const first = await startTopup(paying.client, 5_000);
+    const location = await press(paying.client, first.checkout, 'succeed');
+    assert.equal((await paying.client.get(pathOf(location))).statusCode, 303);
+    const refused = await paying.client.post('/api/me/close', { password: paying.person.password });
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.equal(json<{ error: { code: string } }>(refused).error.code, 'topup_in_progress');
+    await deliverWebhooks();
+    assert.equal(await balance(paying.userId), 5_000);
+
+    // The customer left the checkout open, closed the account, then paid after all.
+    const late = await customer();
+    const { payment: created, checkout } = await startTopup(late.client, 7_000);
+    assert.equal((await late.client.post('/api/me/close', { password: late.person.password })).statusCode, 204);
+    const res = await sendWebhook(paymentEvent('payment.captured', { orderId: checkout.orderId, paymentId: 'pay_AfterClose0001', amount: 7_000 }), { eventId: 'after-close-1' });
+    assert.equal(json<{ outcome: string }>(res).outcome, 'credited');
+    const row = await payment(created.id);
+    assert.equal(row.status, 'captured');
+    assert.equal(row.needs_review, true);
+    assert.match(row.review_reason!, /after the account was closed on \d{4}-\d{2}-\d{2}: refund it at the gateway/);
+    assert.equal(await balance(late.userId), 7_000, 'the money received is in the ledger until it is refunded');
+    const [flagged] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM activity_log WHERE action = 'wallet.topup_flagged' AND object_id = $1 AND details->>'reason' = 'account_closed'", [created.id]);
+    assert.equal(flagged!.n, 1);
+
+    // Staff refund it at the gateway: its webhook takes the money back out of the closed account's wallet.
+    const refund = {
+      entity: 'event',
+      account_id: 'acc_Test00000000',
+      event: 'refund.processed',
+      contains: ['refund', 'payment'],
+      payload: {
+        refund: { entity: { id: 'rfnd_AfterClose001', entity: 'refund', amount: 7_000, currency: 'INR', payment_id: 'pay_AfterClose0001', status: 'processed' } },
+        payment: { entity: { id: 'pay_AfterClose0001', entity: 'payment', amount: 7_000, currency: 'INR', status: 'refunded', order_id: checkout.orderId, method: 'upi', error_description: null } },
+      },
+      created_at: Math.floor(Date.now() / 1000),
+    };
+    assert.equal(json<{ outcome: string }>(await sendWebhook(refund, { eventId: 'after-close-refund' })).outcome, 'refunded');
+    assert.equal(await balance(late.userId), 0);
+    assert.deepEqual(await findDrift(t.db), []);
+  });
+
   test('top-up limits: minimum, maximum and the KYC threshold, each with its own code', async () => {
     const { client, userId } = await customer();
     const cases: [unknown, number, string][] = [
