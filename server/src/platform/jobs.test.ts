@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { cloneTestDb, type TestDb } from '../test/test-db.js';
+import type { Params } from '../db/index.js';
 import { Jobs } from './jobs.js';
 import { packageRoot } from './paths.js';
 
@@ -101,5 +102,56 @@ describe('Jobs: workers', () => {
     await until(() => finished === 3, 10_000);
     assert.equal(finished, 3);
     assert.equal(mostAtOnce, testDb.kind === 'postgres' ? 3 : 1);
+  });
+});
+
+/** enqueueWith: the writes and the job they need as one statement, so both exist or neither does. */
+describe('Jobs: enqueueWith', () => {
+  let testDb: TestDb;
+  let jobs: Jobs;
+  const seen: number[] = [];
+
+  before(async () => {
+    testDb = await cloneTestDb();
+    jobs = new Jobs(testDb.db, pino({ level: 'silent' }));
+    jobs.define<{ n: number }>({ name: 'test.with', retryLimit: 3, retryDelaySeconds: 7, expireInSeconds: 90, handler: async ({ n }) => void seen.push(n) });
+    await jobs.start({ work: false });
+    await testDb.db.query('CREATE TABLE jobs_with_test (n int PRIMARY KEY, label text NOT NULL)');
+  });
+  after(async () => {
+    await jobs.stop();
+    await testDb.drop();
+  });
+
+  const insert = (n: number, label: string) => (ps: Params) => [`INSERT INTO jobs_with_test (n, label) VALUES (${ps.add(n)}, ${ps.add(label)})`];
+  const queued = async () => (await testDb.db.query<{ n: number }>("SELECT (data->>'n')::int AS n FROM pgboss.job WHERE name = 'test.with' ORDER BY n")).map((r) => r.n);
+
+  test('writes the rows and queues the job, with the writes’ values after pg-boss’s own', async () => {
+    assert.ok(await jobs.enqueueWith(testDb.db, insert(1, 'one'), 'test.with', { n: 1 }));
+    assert.deepEqual(await testDb.db.query('SELECT n, label FROM jobs_with_test'), [{ n: 1, label: 'one' }]);
+    assert.deepEqual(await queued(), [1]);
+    assert.equal(await jobs.runPending('test.with'), 1);
+    assert.deepEqual(seen, [1]);
+  });
+
+  test('the job row is the one pg-boss’s own send writes', async () => {
+    const row = (id: string | null) =>
+      testDb.db.query(
+        `SELECT name, priority, state, retry_limit, retry_count, retry_delay, retry_backoff, expire_in::text, dead_letter, policy, singleton_key, singleton_on,
+                (keep_until - start_after)::text AS kept, start_after <= now() AS started, keep_until > now() + interval '13 days' AS kept_long
+           FROM pgboss.job WHERE id = $1`,
+        [id],
+      );
+    const viaSend = await row(await jobs.enqueue(testDb.db, 'test.with', { n: 10 }));
+    const viaWith = await row(await jobs.enqueueWith(testDb.db, () => [], 'test.with', { n: 11 }));
+    assert.equal(viaWith.length, 1);
+    assert.deepEqual(viaWith, viaSend);
+    await testDb.db.query("DELETE FROM pgboss.job WHERE name = 'test.with' AND data->>'n' IN ('10', '11')");
+  });
+
+  test('a write that fails queues no job', async () => {
+    await assert.rejects(jobs.enqueueWith(testDb.db, insert(1, 'again'), 'test.with', { n: 2 }), /duplicate key|unique/);
+    assert.deepEqual(await queued(), [1]);
+    assert.deepEqual(await testDb.db.query('SELECT n, label FROM jobs_with_test'), [{ n: 1, label: 'one' }]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testPlatform, type TestPlatform } from '../../test/harness.js';
 import { EXAMPLE_TEMPLATES, bodyOf, captureServer, example, sandboxKit, shapeOf, type CapturedRequest, type SimNumber } from '../../test/meta.js';
@@ -193,8 +193,14 @@ describe('Cloud API simulator', () => {
     assert.equal((await kit.send(n, promo)).statusCode, 200, 'a template needs no window');
     await kit.inbound(n, '16505551234', [{ type: 'text', text: { body: 'Hi' } }]);
     assert.equal((await kit.send(n, text())).statusCode, 200);
-    await t.db.query("UPDATE meta_sandbox_conversations SET last_inbound_at = now() - interval '25 hours' WHERE phone_number_id = $1", [n.phone_number_id]);
-    assert.equal(errorOf(await kit.send(n, text())).code, 131047, 'closed again after 24 h');
+    // 25 hours later (the clock moved, not the row: the simulator is the only writer of its tables).
+    const now = Date.now();
+    const later = mock.method(Date, 'now', () => now + 25 * 3_600_000);
+    try {
+      assert.equal(errorOf(await kit.send(n, text())).code, 131047, 'closed again after 24 h');
+    } finally {
+      later.mock.restore();
+    }
     const pricing = of(n, await kit.flush())
       .flatMap(statusesOf)
       .filter((s) => s.status === 'sent')

@@ -1,4 +1,5 @@
-import type { Queryable } from '../../db/index.js';
+import type { Params, Queryable } from '../../db/index.js';
+import type { Recipient } from './recipient-cache.js';
 import type { StoredTemplate } from './template-rules.js';
 
 /** SQL of the simulator's tables (migration 0007). Every function takes the caller's transaction or the db. */
@@ -135,23 +136,17 @@ export async function findTokenAndNumber(q: Queryable, hash: string, numberId: s
   return { token: { token_hash: hash, waba_id: t_waba_id, expires_at: t_expires_at, revoked_at: t_revoked_at }, number: number.id ? number : undefined };
 }
 
-/** What the simulator knows of a recipient, and of its conversation with a number, in one round trip. */
-export async function findRecipient(q: Queryable, phoneNumberId: string, waId: string): Promise<{ user: UserRow | undefined; conversation: ConversationRow | undefined }> {
-  const [row] = await q.query<{ u_wa_id: string | null; profile_name: string; undeliverable: UserRow['undeliverable']; auto_read: boolean } & Omit<ConversationRow, 'wa_id'> & { phone_number_id: string | null }>(
-    `SELECT u.wa_id AS u_wa_id, u.profile_name, u.undeliverable, u.auto_read,
-            c.phone_number_id, c.last_inbound_at, c.entry_point_until, c.marketing, c.last_message_at
+/** What a send reads of a recipient (recipient-cache.ts), from the user's row and its conversation with a number, in one round trip. */
+export async function findRecipient(q: Queryable, phoneNumberId: string, waId: string): Promise<Recipient> {
+  const [row] = await q.query<{ undeliverable: UserRow['undeliverable']; last_inbound_at: Date | null; marketing: ConversationRow['marketing'] | null }>(
+    `SELECT u.undeliverable, c.last_inbound_at, c.marketing
        FROM (SELECT 1) one
        LEFT JOIN meta_sandbox_users u ON u.wa_id = $2
        LEFT JOIN meta_sandbox_conversations c ON c.phone_number_id = $1 AND c.wa_id = $2`,
     [phoneNumberId, waId],
   );
-  const r = row!;
-  return {
-    user: r.u_wa_id ? { wa_id: r.u_wa_id, profile_name: r.profile_name, undeliverable: r.undeliverable, auto_read: r.auto_read } : undefined,
-    conversation: r.phone_number_id
-      ? { phone_number_id: r.phone_number_id, wa_id: waId, last_inbound_at: r.last_inbound_at, entry_point_until: r.entry_point_until, marketing: r.marketing, last_message_at: r.last_message_at }
-      : undefined,
-  };
+  // An absent user is the default one (deliverable), an absent conversation a closed window to a subscribed user.
+  return { undeliverable: row!.undeliverable, lastInboundAt: row!.last_inbound_at, marketing: row!.marketing ?? 'subscribed' };
 }
 
 export async function findUser(q: Queryable, waId: string): Promise<UserRow | undefined> {
@@ -225,7 +220,7 @@ export async function insertMessage(
   );
 }
 
-/** Several accepted outbound messages, and their conversations touched, in one statement each. */
+/** An accepted outbound message, as the send writes it. */
 export interface NewOutboundMessage {
   id: string;
   phoneNumberId: string;
@@ -237,31 +232,20 @@ export interface NewOutboundMessage {
   bizOpaque: string | null;
 }
 
-export async function insertOutboundMessages(q: Queryable, ms: readonly NewOutboundMessage[]): Promise<void> {
-  if (!ms.length) return;
-  await q.query(
-    `INSERT INTO meta_sandbox_messages (id, phone_number_id, wa_id, direction, type, content, template_id, category, status, biz_opaque_callback_data)
-     SELECT id, pn, wa, 'outbound', ty, c::jsonb, tpl, cat, 'accepted', bo
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, pn, wa, ty, c, tpl, cat, bo)`,
-    [
-      ms.map((m) => m.id),
-      ms.map((m) => m.phoneNumberId),
-      ms.map((m) => m.waId),
-      ms.map((m) => m.type),
-      ms.map((m) => JSON.stringify(m.content)),
-      ms.map((m) => m.templateId),
-      ms.map((m) => m.category),
-      ms.map((m) => m.bizOpaque),
-    ],
-  );
+/** The statements (db/statement.ts) that write accepted outbound messages and touch their conversations. */
+export function outboundMessagesInsert(ps: Params, ms: readonly NewOutboundMessage[]): string[] {
   // One row per conversation: ON CONFLICT may not touch a row twice in one statement.
   const pairs = [...new Map(ms.map((m) => [`${m.phoneNumberId}:${m.waId}`, m])).values()];
-  await q.query(
+  return [
+    `INSERT INTO meta_sandbox_messages (id, phone_number_id, wa_id, direction, type, content, template_id, category, status, biz_opaque_callback_data)
+     SELECT id, pn, wa, 'outbound', ty, c::jsonb, tpl, cat, 'accepted', bo
+       FROM unnest(${ps.add(ms.map((m) => m.id))}::text[], ${ps.add(ms.map((m) => m.phoneNumberId))}::text[], ${ps.add(ms.map((m) => m.waId))}::text[],
+                   ${ps.add(ms.map((m) => m.type))}::text[], ${ps.add(ms.map((m) => JSON.stringify(m.content)))}::text[], ${ps.add(ms.map((m) => m.templateId))}::text[],
+                   ${ps.add(ms.map((m) => m.category))}::text[], ${ps.add(ms.map((m) => m.bizOpaque))}::text[]) AS m(id, pn, wa, ty, c, tpl, cat, bo)`,
     `INSERT INTO meta_sandbox_conversations (phone_number_id, wa_id)
-     SELECT * FROM unnest($1::text[], $2::text[])
+     SELECT * FROM unnest(${ps.add(pairs.map((m) => m.phoneNumberId))}::text[], ${ps.add(pairs.map((m) => m.waId))}::text[])
      ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET last_message_at = now()`,
-    [pairs.map((m) => m.phoneNumberId), pairs.map((m) => m.waId)],
-  );
+  ];
 }
 
 export async function setMessageStatus(q: Queryable, id: string, status: MessageRow['status'], errorCode: number | null = null): Promise<void> {

@@ -11,6 +11,7 @@ import { signWebhook } from '../whatsapp/webhook-signature.js';
 import { checkUpload, mediaFits } from './media-rules.js';
 import { SimRates } from './sim-rates.js';
 import { TtlCache } from '../../platform/ttl-cache.js';
+import { RecipientCache, type Recipient } from './recipient-cache.js';
 import { validateSend, type ValidatedSend } from './message-rules.js';
 import * as repo from './meta-sandbox.repo.js';
 import type { ConversationRow, MessageRow, NumberRow, TemplateRow, UserRow } from './meta-sandbox.repo.js';
@@ -164,17 +165,15 @@ export function createMetaSandbox(deps: {
   const { db, jobs, metaApp, log } = deps;
   const rates = new SimRates();
   const senders = new TtlCache<{ token: repo.TokenRow; number: NumberRow | undefined }>(5_000);
+  const recipients = new RecipientCache();
   /**
    * Accepted messages are written in groups (platform/group-commit.ts): the messages of concurrent
-   * calls in one transaction, with one progress job for the group — as Meta answers at once and
-   * works through its queue afterwards.
+   * calls and one progress job for the group in one statement — as Meta answers at once and works
+   * through its queue afterwards.
    */
   const accepted = new GroupCommit<repo.NewOutboundMessage, void>(
     async (items) => {
-      await db.tx(async (tx) => {
-        await repo.insertOutboundMessages(tx, items);
-        await jobs.enqueue(tx, PROGRESS_JOB, { ids: items.map((m) => m.id) });
-      });
+      await jobs.enqueueWith(db, (ps) => repo.outboundMessagesInsert(ps, items), PROGRESS_JOB, { ids: items.map((m) => m.id) });
       return items.map(() => undefined);
     },
     { concurrency: db.kind === 'pglite' ? 1 : 4 },
@@ -316,8 +315,18 @@ export function createMetaSandbox(deps: {
 
   // ---- sending --------------------------------------------------------------------------------
 
-  function windowOpen(c: ConversationRow | undefined): boolean {
-    return Boolean(c?.last_inbound_at && c.last_inbound_at.getTime() > Date.now() - DAY_MS);
+  function windowOpen(lastInboundAt: Date | null | undefined): boolean {
+    return Boolean(lastInboundAt && lastInboundAt.getTime() > Date.now() - DAY_MS);
+  }
+
+  /** The recipient of a send, normally from memory (recipient-cache.ts). */
+  async function recipientOf(phoneNumberId: string, waId: string): Promise<Recipient> {
+    const known = recipients.get(phoneNumberId, waId);
+    if (known) return known;
+    const generation = recipients.generation();
+    const read = await repo.findRecipient(db, phoneNumberId, waId);
+    recipients.fill(generation, phoneNumberId, waId, read);
+    return read;
   }
 
   async function markRead(n: NumberRow, v: Extract<ValidatedSend, { kind: 'read' }>) {
@@ -346,9 +355,8 @@ export function createMetaSandbox(deps: {
     const v = validateSend(body);
     if (v.kind === 'read') return markRead(n, v);
     if (v.waId === n.display_phone_number) throw new SimGraphError(131021, 'Recipient cannot be the sender.');
-    const recipient = await repo.findRecipient(db, n.id, v.waId);
-    const user = recipient.user ?? repo.defaultUser(v.waId);
-    if (user.undeliverable === 'sync') throw new SimGraphError(131026, 'Message Undeliverable.');
+    const recipient = await recipientOf(n.id, v.waId);
+    if (recipient.undeliverable === 'sync') throw new SimGraphError(131026, 'Message Undeliverable.');
     // Messages accepted for this user in the last 6 s, a sliding window (Meta: 1 per 6 s, bursts to 45).
     if (rates.pairCount(n.id, v.waId) >= n.pair_limit) {
       throw new SimGraphError(131056, 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.');
@@ -360,10 +368,10 @@ export function createMetaSandbox(deps: {
       const unusable = templateUnusable(template, v.template.name, v.template.language);
       if (unusable) throw unusable;
       checkTemplateCall(template!, v.template.components);
-      if (template!.category === 'MARKETING' && n.marketing_stop_refusal === 'sync' && recipient.conversation?.marketing === 'stopped') {
+      if (template!.category === 'MARKETING' && n.marketing_stop_refusal === 'sync' && recipient.marketing === 'stopped') {
         throw new SimGraphError(131050, MARKETING_STOPPED);
       }
-    } else if (!windowOpen(recipient.conversation)) {
+    } else if (!windowOpen(recipient.lastInboundAt)) {
       throw new SimGraphError(131047, 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.');
     }
 
@@ -826,16 +834,20 @@ export function createMetaSandbox(deps: {
   async function upsertUser(waId: string, s: { profile_name?: string | undefined; undeliverable?: 'async' | 'sync' | null | undefined; auto_read?: boolean | undefined }) {
     if (!/^[0-9]{7,15}$/.test(waId)) throw badRequest('validation_failed', 'wa_id must be 7 to 15 digits.');
     const d = repo.defaultUser(waId);
-    const rows = await db.query<UserRow>(
-      `INSERT INTO meta_sandbox_users (wa_id, profile_name, undeliverable, auto_read) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (wa_id) DO UPDATE SET
-         profile_name = CASE WHEN $5 THEN EXCLUDED.profile_name ELSE meta_sandbox_users.profile_name END,
-         undeliverable = CASE WHEN $6 THEN EXCLUDED.undeliverable ELSE meta_sandbox_users.undeliverable END,
-         auto_read = CASE WHEN $7 THEN EXCLUDED.auto_read ELSE meta_sandbox_users.auto_read END,
-         updated_at = now()
-       RETURNING wa_id, profile_name, undeliverable, auto_read`,
-      [waId, s.profile_name ?? d.profile_name, s.undeliverable ?? null, s.auto_read ?? true, s.profile_name !== undefined, s.undeliverable !== undefined, s.auto_read !== undefined],
-    );
+    // A write of rows a send reads forgets what the cache held of them once it is committed (or
+    // failed): a send reading the rows before that could keep the old ones (recipient-cache.ts).
+    const rows = await db
+      .query<UserRow>(
+        `INSERT INTO meta_sandbox_users (wa_id, profile_name, undeliverable, auto_read) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (wa_id) DO UPDATE SET
+           profile_name = CASE WHEN $5 THEN EXCLUDED.profile_name ELSE meta_sandbox_users.profile_name END,
+           undeliverable = CASE WHEN $6 THEN EXCLUDED.undeliverable ELSE meta_sandbox_users.undeliverable END,
+           auto_read = CASE WHEN $7 THEN EXCLUDED.auto_read ELSE meta_sandbox_users.auto_read END,
+           updated_at = now()
+         RETURNING wa_id, profile_name, undeliverable, auto_read`,
+        [waId, s.profile_name ?? d.profile_name, s.undeliverable ?? null, s.auto_read ?? true, s.profile_name !== undefined, s.undeliverable !== undefined, s.auto_read !== undefined],
+      )
+      .finally(() => recipients.forgetUser(waId));
     return rows[0]!;
   }
 
@@ -860,7 +872,7 @@ export function createMetaSandbox(deps: {
         await queueWebhook(tx, { wabaId: n.waba_id, phoneNumberId: n.id, field: change.field, body: envelope([{ wabaId: n.waba_id, change }]) });
       }
       return { phone_number_id: n.id, wa_id: waId, marketing, webhook: event };
-    });
+    }).finally(() => recipients.forgetConversation(n.id, waId));
   }
 
   /** A simulated inbound media object: an uploaded id, or a new file from base64 data or a placeholder. */
@@ -996,7 +1008,7 @@ export function createMetaSandbox(deps: {
         webhooks.push(...(await queueWebhook(tx, { wabaId: n.waba_id, phoneNumberId: n.id, field: 'messages', body, copies: input.duplicate ? 2 : 1 })));
       }
       return { messages: built.map((m) => ({ id: String(m.id), type: String(m.type) })), webhooks };
-    });
+    }).finally(() => recipients.forgetConversation(n.id, from));
   }
 
   /** The user opens the chat: delivered messages (or the ones named) turn read, in one status POST. */
@@ -1028,7 +1040,7 @@ export function createMetaSandbox(deps: {
       wa_id: c.wa_id,
       profile_name: c.profile_name ?? repo.defaultUser(c.wa_id).profile_name,
       window_open_until: c.last_inbound_at ? new Date(c.last_inbound_at.getTime() + DAY_MS).toISOString() : null,
-      window_open: windowOpen(c),
+      window_open: windowOpen(c.last_inbound_at),
       entry_point_until: c.entry_point_until?.toISOString() ?? null,
       marketing: c.marketing,
       last_message_at: c.last_message_at.toISOString(),
