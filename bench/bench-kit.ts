@@ -112,7 +112,8 @@ export function cpuSeconds(pid?: number): number {
 /**
  * CPU seconds used by the local PostgreSQL server's processes (every process named `postgres`), or
  * 0 where there are none or /proc cannot be read: on PostgreSQL a statement's work is done there, not
- * in the process that sent it, and a comparison of CPU per operation must count it.
+ * in the process that sent it, and a comparison of CPU per operation must count it. A connection's
+ * backend that has ended counts in its parent's children's time (the postmaster's cutime, cstime).
  */
 export function postgresCpuSeconds(): number {
   let total = 0;
@@ -127,7 +128,7 @@ export function postgresCpuSeconds(): number {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
     } catch {
       // the process ended while the list was read
     }
