@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testPlatform, type TestPlatform } from '../test/harness.js';
+import { Params, jsonRows } from './index.js';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import { loadMigrations, migrate, pendingMigrations, splitStatements } from './migrate.js';
 
@@ -191,6 +192,29 @@ describe('the data layer on the test database', () => {
     } catch (err) {
       assert.match((err as Error).message, /beyond 2\^53/);
     }
+  });
+
+  test('jsonRows writes every row of a group as sent: NULLs, JSON documents, quotes and scripts, large integers', async () => {
+    await t.db.query('CREATE TABLE db_test_json_rows (id uuid PRIMARY KEY, label text, amount bigint, doc jsonb, at timestamptz)');
+    const rows = [
+      { id: '0b8f1c2e-1d6a-4f3e-9a57-3c1f6b0e2d41', label: `it's "quoted" \\ ✓ नमस्ते 😀`, amount: Number.MAX_SAFE_INTEGER, doc: { a: [1, 'two', null], nested: { ok: true } }, at: '2026-11-26T10:00:00.000Z' },
+      { id: '7f3a9b10-5c2d-4e8f-a1b2-c3d4e5f60718', label: null, amount: -1, doc: 'just a string' },
+    ];
+    const ps = new Params();
+    await t.db.query(`INSERT INTO db_test_json_rows (id, label, amount, doc, at) ${jsonRows(ps, { id: 'uuid', label: 'text', amount: 'bigint', doc: 'jsonb', at: 'timestamptz' }, rows)}`, ps.values);
+    assert.equal(ps.values.length, 1, 'one parameter however many rows');
+    const back = await t.db.query<{ id: string; label: string | null; amount: number; doc: unknown; at: Date | null }>('SELECT * FROM db_test_json_rows ORDER BY amount DESC');
+    assert.deepEqual(
+      back.map((r) => [r.id, r.label, r.amount, r.doc, r.at?.toISOString() ?? null]),
+      [
+        [rows[0]!.id, rows[0]!.label, Number.MAX_SAFE_INTEGER, rows[0]!.doc, '2026-11-26T10:00:00.000Z'],
+        [rows[1]!.id, null, -1, 'just a string', null],
+      ],
+    );
+    // A value of the wrong type fails the whole statement: nothing is written.
+    const bad = new Params();
+    await assert.rejects(t.db.query(`INSERT INTO db_test_json_rows (id, amount) ${jsonRows(bad, { id: 'uuid', amount: 'bigint' }, [{ id: 'c1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8', amount: 1 }, { id: 'not-a-uuid', amount: 2 }])}`, bad.values));
+    assert.equal((await t.db.query('SELECT 1 FROM db_test_json_rows')).length, 2);
   });
 
   describe('migrate', () => {
