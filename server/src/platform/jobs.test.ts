@@ -149,6 +149,19 @@ describe('Jobs: enqueueWith', () => {
     await testDb.db.query("DELETE FROM pgboss.job WHERE name = 'test.with' AND data->>'n' IN ('10', '11')");
   });
 
+  test('a job is due the moment it is queued, also within the same millisecond (PGlite’s clock)', async () => {
+    // pg-boss fetches start_after < now(); PGlite's now() moves in whole milliseconds, so a job
+    // fetched right after it was queued used to be missed about half of the time there.
+    seen.length = 0;
+    for (let n = 100; n < 140; n++) {
+      if (n % 2) await jobs.enqueueWith(testDb.db, () => [], 'test.with', { n });
+      else await jobs.enqueue(testDb.db, 'test.with', { n });
+      assert.equal(await jobs.runPending('test.with'), 1, `job ${n} was not found when fetched at once`);
+    }
+    assert.equal(seen.length, 40);
+    await testDb.db.query("DELETE FROM pgboss.job WHERE name = 'test.with' AND (data->>'n')::int >= 100");
+  });
+
   test('a write that fails queues no job', async () => {
     await assert.rejects(jobs.enqueueWith(testDb.db, insert(1, 'again'), 'test.with', { n: 2 }), /duplicate key|unique/);
     assert.deepEqual(await queued(), [1]);

@@ -2,6 +2,9 @@ import PgBoss from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import { Params, asOneStatement, type Db, type Queryable } from '../db/index.js';
 
+/** pg-boss's start_after for a job due at once: a millisecond before now() (see `enqueue`). */
+const DUE_NOW = '-0.001';
+
 export interface JobDefinition<T extends object = object> {
   name: string;
   handler: (data: T) => Promise<void>;
@@ -126,9 +129,10 @@ export class Jobs {
     if (!this.boss) throw new Error('Jobs.start() must run before enqueue');
     const ps = new Params();
     const parts = writes(ps);
-    const job = `INSERT INTO pgboss.job (name, data, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
-      SELECT q.name, ${ps.add(JSON.stringify(data))}::jsonb, q.dead_letter, COALESCE(q.expire_seconds * interval '1s', interval '15 minutes'),
-             now() + COALESCE(CAST((q.retention_minutes * 60)::text AS interval), interval '14 days'), COALESCE(q.retry_limit, 2),
+    const due = ps.add(DUE_NOW);
+    const job = `INSERT INTO pgboss.job (name, data, start_after, dead_letter, expire_in, keep_until, retry_limit, retry_delay, retry_backoff, policy)
+      SELECT q.name, ${ps.add(JSON.stringify(data))}::jsonb, now() + ${due}::interval, q.dead_letter, COALESCE(q.expire_seconds * interval '1s', interval '15 minutes'),
+             now() + ${due}::interval + COALESCE(CAST((q.retention_minutes * 60)::text AS interval), interval '14 days'), COALESCE(q.retry_limit, 2),
              CASE WHEN COALESCE(q.retry_backoff, false) THEN GREATEST(COALESCE(q.retry_delay, 0), 1) ELSE COALESCE(q.retry_delay, 0) END,
              COALESCE(q.retry_backoff, false), q.policy
         FROM pgboss.queue q WHERE q.name = ${ps.add(name)}
@@ -146,7 +150,10 @@ export class Jobs {
     const id = await this.boss.send(name, data, {
       db: { executeSql: (text: string, values?: unknown[]) => rawSql(q, text, values) },
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
-      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      // Due at once means due before now(): pg-boss fetches jobs whose start_after < now(), and PGlite's
+      // clock moves in whole milliseconds, so a job fetched in the millisecond it was queued (a woken
+      // worker, runPending) was not found and waited for the next poll.
+      startAfter: options.startAfterSeconds ? options.startAfterSeconds : DUE_NOW,
     } as PgBoss.SendOptions);
     // Delivered once the caller's transaction commits, so the woken worker finds the job.
     if (def.wakeOnEnqueue && id && !options.startAfterSeconds) await q.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, name]);
