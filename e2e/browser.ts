@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { testPlatform, type TestPlatform } from '../server/src/test/harness.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,31 +13,56 @@ export interface BrowserRig {
   close(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the OS picks it), for a server whose config must know its address. */
+/**
+ * A port nobody listens on right now, for a server whose config must know its address before it
+ * listens. Taken below Linux's ephemeral range (32768–60999): a port the OS picked there could be
+ * handed to some outgoing connection while the platform is still being built.
+ */
 async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const probe = createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (!free) continue;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+}
+
+/** The platform listening on a port its PUBLIC_URL names; another port if that one was taken meanwhile. */
+async function listeningPlatform(env: Record<string, string> | undefined): Promise<{ t: TestPlatform; baseUrl: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const t = await testPlatform({ env: { PUBLIC_URL: baseUrl, ...env } });
+    try {
+      await t.app.listen({ host: '127.0.0.1', port });
+      return { t, baseUrl };
+    } catch (err) {
+      await t.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw err;
+    }
+  }
 }
 
 export async function browserRig(opts: { env?: Record<string, string> } = {}): Promise<BrowserRig> {
   // PUBLIC_URL is where the browser finds the server: absolute links it hands out (the sandbox
   // checkout page, the gateway's return address, links in mails) must lead back to this port.
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const t = await testPlatform({ env: { PUBLIC_URL: baseUrl, ...opts.env } });
-  await t.app.listen({ host: '127.0.0.1', port });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Without the background-networking flags Chromium keeps dialling Google on this closed network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const { t, baseUrl } = await listeningPlatform(opts.env);
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Without the background-networking flags Chromium keeps dialling Google on this closed network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+    .catch(async (err: unknown) => {
+      await t.close();
+      throw err;
+    });
   return {
     t,
     baseUrl,
