@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Params, jsonRows, type Db, type Queryable, type Tx } from '../../db/index.js';
 import type { Actor } from '../../platform/actor.js';
-import { closeHold, placeHold } from './holds.js';
+import { closeHold, lockOpenHold, placeHold } from './holds.js';
 import { insufficientFunds } from './ledger.js';
 
 export const LEASE_PURPOSE = 'credit_lease';
@@ -165,8 +165,7 @@ export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): strin
  */
 export async function settleLease(db: Db, holdId: string): Promise<boolean> {
   return db.tx(async (tx) => {
-    const [hold] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [holdId]);
-    if (hold?.status !== 'open') return false;
+    if (!(await lockOpenHold(tx, holdId))) return false;
     const [row] = await tx.query<{ used: number }>('SELECT COALESCE(sum(amount), 0)::bigint AS used FROM ledger_lease_usage WHERE hold_id = $1', [holdId]);
     await closeHold(tx, holdId, Math.max(0, row!.used), SYSTEM, { description: 'Message charges' });
     return true;

@@ -59,6 +59,15 @@ export async function placeHold(q: Queryable, input: PlaceHoldInput): Promise<Ho
   return rows[0]!;
 }
 
+/**
+ * Locks a hold for the rest of the transaction and tells whether it is still open: for closers that
+ * may come second (the expiry job, a process settling its lease at shutdown) and should then do nothing.
+ */
+export async function lockOpenHold(q: Queryable, holdId: string): Promise<boolean> {
+  const [row] = await q.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [holdId]);
+  return row?.status === 'open';
+}
+
 /** Where settled money goes: `amount` paise to the platform account `to`. */
 export interface SettlePart {
   to: SystemAccountKind;

@@ -3,7 +3,7 @@ import type { Actor, RequestMeta } from '../../platform/actor.js';
 import { badRequest } from '../../platform/errors.js';
 import { insertActivity } from '../audit/activity.repo.js';
 import { accountBalance, customerAccounts, findDrift, postTransfer, systemAccountId, type PostedTransfer } from './ledger.js';
-import { closeHold, expiredHoldIds } from './holds.js';
+import { closeHold, expiredHoldIds, lockOpenHold } from './holds.js';
 import { LEASE_PURPOSE, settleLease } from './credit-leases.js';
 
 export interface Balances {
@@ -214,8 +214,7 @@ export function createWalletService(deps: { db: Db }) {
           purpose === LEASE_PURPOSE
             ? await settleLease(db, id)
             : await db.tx(async (tx) => {
-                const [row] = await tx.query<{ status: string }>('SELECT status FROM ledger_holds WHERE id = $1 FOR UPDATE', [id]);
-                if (row?.status !== 'open') return false;
+                if (!(await lockOpenHold(tx, id))) return false;
                 await closeHold(tx, id, 0, SYSTEM, { description: 'Hold expired' });
                 return true;
               });
