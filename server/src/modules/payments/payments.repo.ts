@@ -106,13 +106,13 @@ export async function searchPayments(q: Queryable, f: PaymentFilter): Promise<{ 
   return { items, total };
 }
 
-/** The browser brought a verified checkout signature: the customer paid, the gateway has yet to confirm. */
 /** Top-ups of a user paid at the gateway (verified by the browser callback) whose capture has not been confirmed. */
 export async function countPaymentsAwaitingCapture(q: Queryable, userId: string): Promise<number> {
   const [row] = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM payments WHERE user_id = $1 AND status = 'pending'", [userId]);
   return row!.n;
 }
 
+/** The browser brought a verified checkout signature: the customer paid, the gateway has yet to confirm. */
 export async function markPending(q: Queryable, id: string, gatewayPaymentId: string): Promise<boolean> {
   const n = await q.execute(
     `UPDATE payments SET status = 'pending', gateway_payment_id = $2, verified_at = COALESCE(verified_at, now())
