@@ -115,6 +115,17 @@ export class Jobs {
     this.workersRunning = true;
   }
 
+  private definitionOf(name: string): JobDefinition {
+    const def = this.definitions.get(name);
+    if (!def) throw new Error(`Unknown job ${name}`);
+    return def;
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('Jobs.start() must run first');
+    return this.boss;
+  }
+
   /**
    * Enqueues a job together with the writes that need it, as one statement (db/statement.ts): the
    * writes run as WITH clauses of the job's insert — atomic without a transaction, in one round trip.
@@ -124,9 +135,8 @@ export class Jobs {
    * compares the two rows).
    */
   async enqueueWith(q: Queryable, writes: (ps: Params) => string[], name: string, data: object): Promise<string | null> {
-    const def = this.definitions.get(name);
-    if (!def) throw new Error(`Unknown job ${name}`);
-    if (!this.boss) throw new Error('Jobs.start() must run before enqueue');
+    const def = this.definitionOf(name);
+    this.started();
     const ps = new Params();
     const parts = writes(ps);
     const due = ps.add(DUE_NOW);
@@ -144,10 +154,9 @@ export class Jobs {
   }
 
   async enqueue(q: Queryable, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
-    const def = this.definitions.get(name);
-    if (!def) throw new Error(`Unknown job ${name}`);
-    if (!this.boss) throw new Error('Jobs.start() must run before enqueue');
-    const id = await this.boss.send(name, data, {
+    const def = this.definitionOf(name);
+    const boss = this.started();
+    const id = await boss.send(name, data, {
       db: { executeSql: (text: string, values?: unknown[]) => rawSql(q, text, values) },
       ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}),
       // Due at once means due before now(): pg-boss fetches jobs whose start_after < now(), and PGlite's
@@ -162,10 +171,8 @@ export class Jobs {
 
   /** Runs one queued job of `name` now, in this process: for CLI tools and tests. */
   async runPending(name: string, limit = 100): Promise<number> {
-    const def = this.definitions.get(name);
-    if (!def) throw new Error(`Unknown job ${name}`);
-    const boss = this.boss;
-    if (!boss) throw new Error('Jobs.start() must run first');
+    const def = this.definitionOf(name);
+    const boss = this.started();
     let ran = 0;
     while (ran < limit) {
       const jobs = await boss.fetch(name, { batchSize: 1 });
