@@ -101,12 +101,21 @@ export function cpuSeconds(pid?: number): number {
     return (u.user + u.system) / 1e6;
   }
   try {
-    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const { utime, stime } = procStat(pid);
+    return utime + stime;
   } catch {
     return NaN; // not Linux: the CPU column stays empty
   }
+}
+
+/** A process's command name and CPU seconds from /proc/<pid>/stat (its own, and its ended children's). Throws where there is no such file. */
+function procStat(pid: number | string): { command: string; utime: number; stime: number; cutime: number; cstime: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // After the command name (in parentheses, and it may hold spaces): utime, stime, cutime and cstime
+  // are the 12th to 15th fields, in clock ticks (100 a second).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = (i: number) => Number(fields[i]) / 100;
+  return { command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), utime: ticks(11), stime: ticks(12), cutime: ticks(13), cstime: ticks(14) };
 }
 
 /**
@@ -125,10 +134,8 @@ export function postgresCpuSeconds(): number {
   }
   for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+      const p = procStat(pid);
+      if (p.command === 'postgres') total += p.utime + p.stime + p.cutime + p.cstime;
     } catch {
       // the process ended while the list was read
     }
