@@ -83,24 +83,26 @@ const ACTIVITY_COLUMNS = {
 
 /** The INSERT of `insertActivities` (at least one record), to run as part of a larger statement (db/statement.ts). */
 export function activitiesInsert(ps: Params, records: readonly ActivityRecord[]): string {
-  const rows = records.map(({ actor, entry, meta }) => {
-    const [actorType, actorId] = actorColumns(actor);
-    return {
-      actor_type: actorType,
-      actor_id: actorId,
-      subject_user_id: entry.subjectUserId ?? null,
-      action: entry.action,
-      object_type: entry.object?.type ?? null,
-      object_id: entry.object?.id ?? null,
-      outcome: entry.outcome ?? 'success',
-      ip: meta.ip,
-      user_agent: meta.userAgent?.slice(0, 512) ?? null,
-      request_id: meta.requestId,
-      details: entry.details ?? {},
-    };
-  });
   return `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome, ip, user_agent, request_id, details)
-     ${jsonRows(ps, ACTIVITY_COLUMNS, rows)}`;
+     ${jsonRows(ps, ACTIVITY_COLUMNS, records.map(activityRow))}`;
+}
+
+/** A record as a row keyed by activity_log's column names (also what the send path's wa_send_write, migration 0025, takes). */
+export function activityRow({ actor, entry, meta }: ActivityRecord): Record<string, unknown> {
+  const [actorType, actorId] = actorColumns(actor);
+  return {
+    actor_type: actorType,
+    actor_id: actorId,
+    subject_user_id: entry.subjectUserId ?? null,
+    action: entry.action,
+    object_type: entry.object?.type ?? null,
+    object_id: entry.object?.id ?? null,
+    outcome: entry.outcome ?? 'success',
+    ip: meta.ip,
+    user_agent: meta.userAgent?.slice(0, 512) ?? null,
+    request_id: meta.requestId,
+    details: entry.details ?? {},
+  };
 }
 
 export async function findActivity(q: Queryable, f: ActivityFilter): Promise<ActivityRow[]> {

@@ -154,9 +154,11 @@ export async function insertLeaseUsage(q: Queryable, rows: readonly LeaseUsage[]
 
 /** The INSERT of `insertLeaseUsage` (at least one row), to run as part of a larger statement (db/statement.ts). */
 export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): string {
-  const values = rows.map((r) => ({ hold_id: r.holdId, amount: r.amount, reference: r.reference }));
-  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, values)}`;
+  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, rows.map(leaseUsageRow))}`;
 }
+
+/** A charge as a row keyed by ledger_lease_usage's column names (also what the send path's wa_send_write, migration 0025, takes). */
+export const leaseUsageRow = (r: LeaseUsage) => ({ hold_id: r.holdId, amount: r.amount, reference: r.reference });
 
 /**
  * Settles a lease's hold with the sum of its usage; the rest returns to the wallet. False when the

@@ -1,8 +1,7 @@
-import { Params, asOneStatement, type Db, type Queryable } from '../../../db/index.js';
+import type { Queryable } from '../../../db/index.js';
 import type { Actor } from '../../../platform/actor.js';
 import { AppError } from '../../../platform/errors.js';
-import { leaseUsageInsert, type CreditLeases } from '../../wallet/credit-leases.js';
-import { GroupCommit } from '../../../platform/group-commit.js';
+import type { CreditLeases, LeaseUsage } from '../../wallet/credit-leases.js';
 import { customerAccounts, postTransfer, systemAccountId } from '../../wallet/ledger.js';
 
 /**
@@ -28,42 +27,22 @@ export const reserveReference = (messageId: string) => `wa:${messageId}`;
 
 /**
  * Reserves message prices: each `reserve` takes the price from the process's credit lease in memory
- * (a CreditLeases charge, split in its two halves), and the usage record is written together with
- * what it pays for — the message row and its activity record, from `statements` — in one atomic
- * statement. The writes of concurrent sends are grouped (GroupCommit): a busy wallet costs no row
- * lock per message and a busy server one round trip per group. 402 insufficient_balance when the wallet
- * cannot cover the price; nothing is written then.
+ * (a CreditLeases charge, split in its two halves) and has `write` record it — the usage record
+ * together with what it pays for, atomically (messages/send-writes.ts groups the writes of
+ * concurrent sends): a busy wallet costs no row lock per message. 402 insufficient_balance when the
+ * wallet cannot cover the price; nothing is written then, and a failed write gives the lease its
+ * money back.
  */
 export function createReserver<W>(deps: {
-  db: Db;
   leases: CreditLeases;
-  /** The statements (db/statement.ts) that write what several reserved items pay for, with their values in `ps`. */
-  statements: (ps: Params, items: { work: W; reserved: Reserved }[]) => string[];
-  /** Batches committed at the same time (1 on PGlite, which has one connection). */
-  concurrency?: number;
+  /** Writes `work` with the usage record of its reserve (`usage`: null when the price was zero). */
+  write: (work: W, reserved: Reserved, usage: LeaseUsage | null) => Promise<void>;
 }) {
-  interface Item {
-    work: W;
-    reserved: Reserved;
-    reference: string;
-  }
-  // The usage records and what they pay for go as one statement: atomic, one round trip per batch.
-  const group = new GroupCommit<Item, void>(
-    async (items) => {
-      const ps = new Params();
-      const usage = items.filter((i) => i.reserved.holdId).map((i) => ({ holdId: i.reserved.holdId!, amount: i.reserved.reservedPaise, reference: i.reference }));
-      const parts = [...(usage.length ? [leaseUsageInsert(ps, usage)] : []), ...deps.statements(ps, items)];
-      await deps.db.query(asOneStatement(parts), ps.values);
-      return items.map(() => undefined);
-    },
-    { concurrency: deps.concurrency ?? 1 },
-  );
-
   return {
     async reserve(input: { tenantId: string; messageId: string; pricePaise: number }, work: W): Promise<Reserved> {
       if (input.pricePaise === 0) {
         const reserved = { holdId: null, reservedPaise: 0 };
-        await group.submit({ work, reserved, reference: reserveReference(input.messageId) });
+        await deps.write(work, reserved, null);
         return reserved;
       }
       let taken: { holdId: string; undo(): void };
@@ -75,7 +54,7 @@ export function createReserver<W>(deps: {
       }
       const reserved = { holdId: taken.holdId, reservedPaise: input.pricePaise };
       try {
-        await group.submit({ work, reserved, reference: reserveReference(input.messageId) });
+        await deps.write(work, reserved, { holdId: taken.holdId, amount: input.pricePaise, reference: reserveReference(input.messageId) });
       } catch (err) {
         taken.undo();
         throw err;

@@ -5,7 +5,8 @@ import type { Queryable } from '../../../db/index.js';
  * of the same wamid (status-events.ts, messages/send.service.ts): both take it before looking for the
  * other's row, so whichever commits second sees the first. Several wamids are locked in one
  * statement, always in sorted order, so two transactions locking overlapping sets cannot deadlock.
- * The send path's wa_mark_accepted (migration 0020) takes the same locks in SQL: keep the keys equal.
+ * The send path's wa_send_write (migration 0025) takes the same locks in SQL, in the same code-point
+ * order (COLLATE "C"): keep the keys and the order equal.
  */
 export async function lockWamids(q: Queryable, wamids: readonly string[]): Promise<void> {
   const sorted = [...new Set(wamids)].sort();

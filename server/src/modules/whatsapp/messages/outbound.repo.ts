@@ -1,4 +1,4 @@
-import { Params, jsonRows, type Queryable } from '../../../db/index.js';
+import type { Queryable } from '../../../db/index.js';
 
 /**
  * The send path's writes to wa_messages (0011). An outbound message is written `queued` with its
@@ -48,37 +48,12 @@ export interface OutboundRow {
   created_at: Date;
 }
 
-/** Writes new outbound messages, `queued`, with their reserves (one statement for any number). */
-export async function insertOutbounds(q: Queryable, messages: readonly NewOutbound[]): Promise<void> {
-  if (!messages.length) return;
-  const ps = new Params();
-  await q.query(outboundsInsert(ps, messages), ps.values);
-}
-
-const OUTBOUND_COLUMNS = {
-  id: 'uuid',
-  tenant_id: 'uuid',
-  number_id: 'uuid',
-  wa_id: 'text',
-  type: 'text',
-  content: 'jsonb',
-  template_name: 'text',
-  template_language: 'text',
-  category: 'text',
-  media_ref: 'text',
-  context_wamid: 'text',
-  biz_opaque_callback_data: 'text',
-  reserved_paise: 'bigint',
-  billing_state: 'text',
-  hold_id: 'uuid',
-  source: 'text',
-  api_key_id: 'uuid',
-  sent_by: 'uuid',
-} as const;
-
-/** The INSERT of `insertOutbounds` (at least one message), to run as part of a larger statement (db/statement.ts). */
-export function outboundsInsert(ps: Params, messages: readonly NewOutbound[]): string {
-  const rows = messages.map((m) => ({
+/**
+ * A new outbound message as send-writes.ts sends it to wa_send_write (migration 0025), which writes
+ * it `queued` with its reserve: the keys are that function's column names.
+ */
+export function outboundRow(m: NewOutbound): Record<string, unknown> {
+  return {
     id: m.id,
     tenant_id: m.tenantId,
     number_id: m.numberId,
@@ -97,21 +72,7 @@ export function outboundsInsert(ps: Params, messages: readonly NewOutbound[]): s
     source: m.source,
     api_key_id: m.apiKeyId,
     sent_by: m.sentBy,
-  }));
-  return `INSERT INTO wa_messages (${Object.keys(OUTBOUND_COLUMNS).join(', ')}, direction, status)
-     SELECT *, 'outbound', 'queued' FROM (${jsonRows(ps, OUTBOUND_COLUMNS, rows)}) AS r`;
-}
-
-/**
- * Meta accepted them: records each wamid and answers which have status reports already waiting (a
- * webhook can overtake the send's answer). One round trip (function wa_mark_accepted, migration
- * 0020): it takes the per-wamid locks status-events.ts takes, then updates with a snapshot from after
- * them, so a report committed meanwhile is seen as pending here or sees this wamid. A status webhook
- * that already moved a message on (matched by its callback data) keeps its status.
- */
-export async function markAccepted(q: Queryable, accepted: readonly { id: string; wamid: string }[]): Promise<{ id: string; wamid: string; pending: boolean }[]> {
-  if (!accepted.length) return [];
-  return q.query<{ id: string; wamid: string; pending: boolean }>('SELECT id, wamid, pending FROM wa_mark_accepted($1::uuid[], $2::text[])', [accepted.map((a) => a.id), accepted.map((a) => a.wamid)]);
+  };
 }
 
 /** Meta refused it (or could not be reached at all). The message when this call moved it to failed, else null. */

@@ -193,12 +193,4 @@ describe('send service: unknown outcomes, throughput retries, stale reserves', (
     const activity = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM activity_log WHERE action = 'whatsapp.message_sent' AND object_id = ANY($1::text[])", [ids]);
     assert.equal(activity[0]!.n, 12);
   });
-
-  test('Meta’s answers are recorded with a plan made for each group (migration 0024)', async () => {
-    // After five calls PL/pgSQL may keep a generic plan for wa_mark_accepted's UPDATE: a hash join
-    // over all of wa_messages, slower with every message ever sent. Nothing in the results shows
-    // that, so the function's setting is what is checked.
-    const [fn] = await t.db.query<{ config: string[] | null }>("SELECT proconfig AS config FROM pg_proc WHERE proname = 'wa_mark_accepted'");
-    assert.deepEqual(fn!.config, ['plan_cache_mode=force_custom_plan']);
-  });
 });

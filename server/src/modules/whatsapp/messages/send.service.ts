@@ -5,7 +5,7 @@ import type { Actor, RequestMeta } from '../../../platform/actor.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Jobs } from '../../../platform/jobs.js';
 import type { Keyring } from '../../../platform/encryption.js';
-import { activitiesInsert, insertActivity, type ActivityEntry } from '../../audit/activity.repo.js';
+import { insertActivity, type ActivityRecord } from '../../audit/activity.repo.js';
 import { validateSend, type ValidatedSend } from '../../meta-sandbox/message-rules.js';
 import { SimGraphError } from '../../meta-sandbox/sim-errors.js';
 import type { CreditLeases } from '../../wallet/credit-leases.js';
@@ -21,8 +21,8 @@ import { lockWamids } from '../inbound/wamid-lock.js';
 import { accessTokenOf, markNumberError, type NumberRow } from '../numbers/numbers.repo.js';
 import { callbackDataFor } from './callback-data.js';
 import { metaErrorInfo, type MetaErrorInfo } from './meta-errors.js';
-import { claimRetry, markAccepted, outboundsInsert, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
-import { GroupCommit } from '../../../platform/group-commit.js';
+import { claimRetry, markFailed, noteQueued, staleQueued, type NewOutbound, type OutboundRow } from './outbound.repo.js';
+import { createSendWriter } from './send-writes.js';
 import type { ThroughputPacer } from './pacing.js';
 import { categoryOf, type TemplateCategories } from './template-categories.js';
 import { checkTemplateSend } from '../templates/index.js';
@@ -137,46 +137,31 @@ export function createSendService(deps: SendServiceDeps) {
   const { db, jobs, leases, pacer, prices, templates, log } = deps;
   const writeConcurrency = deps.writeConcurrency ?? (db.kind === 'pglite' ? 1 : 4);
 
+  const writes = createSendWriter(db, { concurrency: writeConcurrency });
   /** The message row and its activity record, written with the reserve (billing/reserve.ts). */
   interface Written {
     message: NewOutbound;
-    activity: { actor: Actor; entry: ActivityEntry; meta: RequestMeta };
+    activity: ActivityRecord;
   }
   const reserver = createReserver<Written>({
-    db,
     leases,
-    concurrency: writeConcurrency,
-    statements: (ps, items) => [
-      outboundsInsert(
-        ps,
-        items.map((i) => ({ ...i.work.message, reservedPaise: i.reserved.reservedPaise, holdId: i.reserved.holdId })),
-      ),
-      activitiesInsert(
-        ps,
-        items.map((i) => i.work.activity),
-      ),
-    ],
+    write: (work, reserved, usage) =>
+      writes.reserve({ usage, message: { ...work.message, reservedPaise: reserved.reservedPaise, holdId: reserved.holdId }, activity: work.activity }),
   });
 
   /**
-   * Meta's answers, recorded in groups: the wamids of concurrent sends in one statement (which takes
-   * the per-wamid locks status reports take); the reports that overtook an answer (rare) are applied
-   * at once, under the same locks.
+   * Records Meta's answer (grouped with other sends' writes); status reports that overtook it (rare)
+   * are applied at once, under the per-wamid lock they take.
    */
-  const accepted = new GroupCommit<{ id: string; wamid: string }, void>(
-    async (items) => {
-      const apply = deps.applyStatusEvents;
-      const waiting = (await markAccepted(db, items)).filter((row) => row.pending).map((row) => row.wamid);
-      if (waiting.length && apply) {
-        await db.tx(async (tx) => {
-          await lockWamids(tx, waiting);
-          for (const wamid of waiting) await apply(tx, wamid);
-        });
-      }
-      return items.map(() => undefined);
-    },
-    { concurrency: writeConcurrency },
-  );
+  async function recordAccepted(id: string, wamid: string): Promise<void> {
+    const { pending } = await writes.accept(id, wamid);
+    const apply = deps.applyStatusEvents;
+    if (!pending || !apply) return;
+    await db.tx(async (tx) => {
+      await lockWamids(tx, [wamid]);
+      await apply(tx, wamid);
+    });
+  }
 
   function graphClient(): GraphClient {
     if (!deps.graph) throw whatsappOff();
@@ -286,7 +271,7 @@ export function createSendService(deps: SendServiceDeps) {
     const wamid = response.messages[0]!.id;
     const messageStatus = response.messages[0]!.message_status;
     try {
-      await accepted.submit({ id: message.id, wamid });
+      await recordAccepted(message.id, wamid);
     } catch (err) {
       // Meta has it: say so. The status webhooks carry the message id (callback data) and record it then.
       log.error({ err, messageId: message.id, wamid }, 'could not record the wamid of an accepted message');
