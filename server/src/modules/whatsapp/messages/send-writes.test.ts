@@ -11,7 +11,8 @@ import { sendKit, type Connected } from './test-fixtures.js';
 /**
  * wa_send_write (migration 0025) against the rows send-writes.ts builds: every column arrives, the
  * reserves of new sends and the answers of earlier ones go in one call, a bad write fails alone,
- * and status reports that overtook an answer are reported pending.
+ * status reports that overtook an answer are reported pending, and an answer finds its message by
+ * primary key however much the log grew since the function's plans were made (migration 0026).
  */
 describe('send writes: reserves and Meta’s answers in one call', () => {
   let t: TestPlatform;
@@ -156,5 +157,32 @@ describe('send writes: reserves and Meta’s answers in one call', () => {
     assert.deepEqual(await writes.accept(moved.id, `wamid.${moved.id}`), { pending: false });
     const [r] = await t.db.query<{ status: string; wamid: string }>('SELECT status, wamid FROM wa_messages WHERE id = $1', [moved.id]);
     assert.deepEqual(r, { status: 'read', wamid: `wamid.${moved.id}` });
+  });
+
+  test('an answer looks its message up by primary key, not by reading the whole log, however much it grew', async () => {
+    // The function's plans are made and kept while the log is small…
+    for (let i = 0; i < 8; i++) {
+      const m = message();
+      await reserve(m);
+      await writes.accept(m.id, `wamid.${m.id}`);
+    }
+    // …then it grows by thousands of messages (as a day of sending would).
+    await t.db.query(
+      `INSERT INTO wa_messages (tenant_id, number_id, wa_id, type, content, source, direction, status)
+       SELECT $1, $2, '919800000001', 'text', '{}', 'api', 'outbound', 'accepted' FROM generate_series(1, 3000)`,
+      [c.tenantId, c.number.id],
+    );
+    const seqScans = async () => {
+      await t.db.query('SELECT pg_stat_force_next_flush()');
+      const [r] = await t.db.query<{ n: number }>("SELECT seq_scan::int AS n FROM pg_stat_user_tables WHERE relname = 'wa_messages'");
+      return r!.n;
+    };
+    const before = await seqScans();
+    for (let i = 0; i < 4; i++) {
+      const m = message();
+      await reserve(m);
+      assert.deepEqual(await writes.accept(m.id, `wamid.${m.id}`), { pending: false });
+    }
+    assert.equal(await seqScans(), before);
   });
 });

@@ -1,0 +1,11 @@
+-- wa_send_write (0025) found the messages of Meta's answers with a sequential scan of wa_messages,
+-- which grows with every message sent: 0025 took `id = ANY(ids)` for an index lookup in any plan,
+-- but PL/pgSQL keeps a statement's plan for the session, and a plan made while the table was small
+-- (or believed small: PGlite runs no autovacuum, so its statistics stay those of the empty table)
+-- reads the whole table. Measured on PGlite: 733 calls read 5.9 million rows over the first 18,700
+-- messages, and the platform's CPU per send rose from 0.6 to 1.4 ms within 20 s of sending.
+--
+-- Every table the function reads, it reads by a unique key (wa_messages by id, wa_status_events by
+-- wamid); forbidding sequential scans inside it makes those lookups the only plans, whatever the
+-- statistics say and without planning each call (0024's force_custom_plan). The inserts read no table.
+ALTER FUNCTION wa_send_write(jsonb, jsonb, jsonb, uuid[], text[]) SET enable_seqscan = off;
