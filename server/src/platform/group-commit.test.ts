@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GroupCommit } from './group-commit.js';
 
-/**
- * GroupCommit without a database: which writes go together, when a batch waits for company
- * (`lingerMs`, on a mocked clock: no timed assertions), and that a bad write fails alone.
- */
+/** GroupCommit without a database: which writes go together, and that a bad write fails alone. */
 describe('group commit', () => {
   let batches: number[][];
   const write = async (items: number[]) => {
@@ -16,9 +12,7 @@ describe('group commit', () => {
   };
   beforeEach(() => {
     batches = [];
-    mock.timers.enable({ apis: ['setTimeout'] });
   });
-  afterEach(() => mock.timers.reset());
 
   test('the writes of one turn of the event loop go as one batch, at once', async () => {
     const g = new GroupCommit(write);
@@ -26,32 +20,24 @@ describe('group commit', () => {
     assert.deepEqual(batches, [[1, 2, 3]]);
   });
 
-  test('while writes come concurrently, a batch lingers for company; a lone caller never waits', async () => {
-    const g = new GroupCommit(write, { lingerMs: 5 });
-    // No batch yet: the first goes at once.
-    await g.submit(1);
-    // A lone caller's batches hold one write: the next goes at once too.
-    await g.submit(2);
-    assert.deepEqual(batches, [[1], [2]]);
-
-    // Two at once: a batch of two, and from now on writes come concurrently.
-    await Promise.all([g.submit(3), g.submit(4)]);
-    const lingering = g.submit(5);
-    await nextTurn();
-    await nextTurn();
-    assert.deepEqual(batches.at(-1), [3, 4], 'the next batch waits');
-    const joined = g.submit(6);
-    mock.timers.tick(5);
-    assert.deepEqual(await Promise.all([lingering, joined]), [50, 60]);
-    assert.deepEqual(batches.at(-1), [5, 6], 'what came meanwhile went with it');
-
-    // That batch held two as well, so the next one waits again; alone, it then goes alone.
-    const alone = g.submit(7);
-    mock.timers.tick(5);
-    assert.equal(await alone, 70);
-    assert.deepEqual(batches.at(-1), [7]);
-    await g.submit(8);
-    assert.deepEqual(batches.at(-1), [8], 'after a batch of one, no waiting');
+  test('writes that come while a batch is being written go together in the next one', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const g = new GroupCommit(async (items: number[]) => {
+      batches.push(items);
+      if (batches.length === 1) await held;
+      return items.map((i) => i * 10);
+    });
+    const first = g.submit(1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(batches, [[1]], 'an idle group commit writes at once');
+    const later = [g.submit(2), g.submit(3)];
+    await new Promise((r) => setImmediate(r));
+    const last = g.submit(4);
+    assert.deepEqual(batches, [[1]], 'nothing else is written while the batch is');
+    release();
+    assert.deepEqual(await Promise.all([first, ...later, last]), [10, 20, 30, 40]);
+    assert.deepEqual(batches, [[1], [2, 3, 4]]);
   });
 
   test('when a batch fails, each of its writes is tried alone: only the bad one fails', async () => {

@@ -5,29 +5,16 @@
  * in ever larger batches — so it adds next to no delay of its own, and the database does a fraction
  * of the round trips (README.md beside this file, "Hot path"). When a batch fails, each of its
  * writes is tried alone, so one bad write fails only its own request.
- *
- * `lingerMs`: while writes come concurrently (the last batch, less than a second ago, held more than
- * one), a batch waits this long for more before it is written — the idea of PostgreSQL's
- * commit_delay. Under load a batch's cost is mostly fixed (a round trip, a statement's start), so
- * fewer, larger batches cost less CPU per write for a few milliseconds more per request; a lone
- * caller, whose batches hold one write, never waits.
  */
 export class GroupCommit<I, R> {
   private readonly queue: { item: I; resolve(r: R): void; reject(e: unknown): void }[] = [];
   private running = 0;
   private scheduled = 0;
-  /** The size and start (performance.now()) of the last batch written. */
-  private last = { size: 0, at: -Infinity };
 
   constructor(
     private readonly write: (items: I[]) => Promise<R[]>,
-    private readonly opts: { maxBatch?: number; concurrency?: number; lingerMs?: number } = {},
+    private readonly opts: { maxBatch?: number; concurrency?: number } = {},
   ) {}
-
-  /** Whether a new batch should wait `lingerMs` for company (see the class's comment). */
-  private concurrent(): boolean {
-    return (this.opts.lingerMs ?? 0) > 0 && this.last.size > 1 && performance.now() - this.last.at < 1000;
-  }
 
   submit(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -37,12 +24,10 @@ export class GroupCommit<I, R> {
         // database (PGlite) runs a whole transaction without yielding, so no other request could
         // join it once it started.
         this.scheduled++;
-        const run = () => {
+        setImmediate(() => {
           this.scheduled--;
           void this.drain();
-        };
-        if (this.concurrent()) setTimeout(run, this.opts.lingerMs);
-        else setImmediate(run);
+        });
       }
     });
   }
@@ -52,7 +37,6 @@ export class GroupCommit<I, R> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.opts.maxBatch ?? 100);
-        this.last = { size: batch.length, at: performance.now() };
         try {
           const results = await this.write(batch.map((b) => b.item));
           batch.forEach((b, i) => b.resolve(results[i]!));

@@ -169,15 +169,14 @@ export function createMetaSandbox(deps: {
   /**
    * Accepted messages are written in groups (platform/group-commit.ts): the messages of concurrent
    * calls and one progress job for the group in one statement — as Meta answers at once and works
-   * through its queue afterwards. Like the platform's send writes, a group waits a few milliseconds
-   * for company while calls come concurrently.
+   * through its queue afterwards.
    */
   const accepted = new GroupCommit<repo.NewOutboundMessage, void>(
     async (items) => {
       await jobs.enqueueWith(db, (ps) => repo.outboundMessagesInsert(ps, items), PROGRESS_JOB, { ids: items.map((m) => m.id) });
       return items.map(() => undefined);
     },
-    { concurrency: db.kind === 'pglite' ? 1 : 4, lingerMs: 4 },
+    { concurrency: db.kind === 'pglite' ? 1 : 4 },
   );
   const legacyConversation = Number(/^v(\d+)/.exec(deps.graphVersion)?.[1] ?? 99) < 24;
   const reviewDelay = deps.templateReviewDelaySeconds ?? 5;

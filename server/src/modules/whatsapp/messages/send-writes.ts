@@ -26,13 +26,6 @@ export interface SendWriter {
   accept(id: string, wamid: string): Promise<{ pending: boolean }>;
 }
 
-/**
- * While sends come concurrently, a group waits this long for more (GroupCommit `lingerMs`): at 16
- * concurrent sends on PGlite a group held 3 writes without it and 7 with it, and the platform's CPU
- * per send fell by about a third (README.md, "Hot path"). A lone caller never waits.
- */
-const LINGER_MS = 4;
-
 export function createSendWriter(db: Db, opts: { concurrency: number }): SendWriter {
   const group = new GroupCommit<SendWrite, { pending: boolean }>(
     async (items) => {
@@ -59,7 +52,7 @@ export function createSendWriter(db: Db, opts: { concurrency: number }): SendWri
       const pending = new Set(rows.filter((r) => r.pending).map((r) => r.id));
       return items.map((item) => ({ pending: item.kind === 'accept' && pending.has(item.id) }));
     },
-    { concurrency: opts.concurrency, lingerMs: LINGER_MS },
+    { concurrency: opts.concurrency },
   );
 
   return {
