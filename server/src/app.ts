@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import { pendingMigrations } from './db/migrate.js';
+import { vacuumWhereDue } from './db/vacuum.js';
 import { frameworkErrors, installErrorHandler } from './platform/error-handler.js';
 import { securityHeaders } from './platform/security-headers.js';
 import { installInputGuard, strictDateTime } from './platform/input-guard.js';
@@ -154,6 +155,19 @@ export async function createPlatform(opts: PlatformOptions) {
       await purgeEndedSessions(db);
     },
   });
+
+  if (db.kind === 'pglite') {
+    // PGlite runs no autovacuum: without this, dead rows pile up and plans go by the statistics of
+    // an empty database (db/vacuum.ts).
+    jobs.define({
+      name: 'db.vacuum',
+      cron: '* * * * *',
+      handler: async () => {
+        const done = await vacuumWhereDue(db);
+        if (done.vacuumed.length || done.analyzed.length) log.info(done, 'database maintenance: vacuumed and analyzed');
+      },
+    });
+  }
 
   jobs.define({ name: 'wallet.expire-holds', cron: '* * * * *', handler: async () => void (await wallet.expireHolds()) });
   jobs.define({
