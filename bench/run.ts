@@ -15,6 +15,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** The HTTP benches measure in interleaved rounds (bench-kit.ts measureRounds). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Requests in flight for the sends' second pass, where the CPU binds (bench/whatsapp-send.ts). */
+const SATURATION = Number(process.env.BENCH_SATURATION ?? 64);
 
 /** Runs `op` from `CONCURRENCY` loops for SECONDS and returns operations per second. */
 async function rate(op: (i: number) => Promise<unknown>): Promise<number> {
@@ -80,7 +82,7 @@ async function benchWallet(kind: string): Promise<void> {
 const PARTS: Record<string, (kind: string) => Promise<void>> = {
   wallet: benchWallet,
   'webhook-delivery': benchWebhookDelivery,
-  'whatsapp-send': (kind) => benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY, rounds: ROUNDS }),
+  'whatsapp-send': (kind) => benchWhatsAppSend(kind, { seconds: SECONDS, concurrency: CONCURRENCY, saturation: SATURATION, rounds: ROUNDS }),
   'whatsapp-webhooks': (kind) => benchWhatsAppWebhooks(kind, { seconds: SECONDS, concurrency: CONCURRENCY }),
 };
 const selected = process.argv.slice(2);
