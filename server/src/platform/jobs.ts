@@ -55,6 +55,8 @@ export class Jobs {
   constructor(
     private readonly db: Db,
     private readonly log: FastifyBaseLogger,
+    /** How often an idle worker looks for work (default 1 s). */
+    private readonly opts: { pollingIntervalSeconds?: number } = {},
   ) {}
 
   define<T extends object>(definition: JobDefinition<T>): void {
@@ -96,7 +98,7 @@ export class Jobs {
       // PGlite is one connection: a second worker would only add polling.
       const concurrency = this.db.kind === 'pglite' ? 1 : Math.max(1, def.concurrency ?? 1);
       for (let slot = 0; slot < concurrency; slot++) {
-        const id = await boss.work(def.name, { batchSize: 1, pollingIntervalSeconds: 1 }, async (jobs) => {
+        const id = await boss.work(def.name, { batchSize: 1, pollingIntervalSeconds: this.opts.pollingIntervalSeconds ?? 1 }, async (jobs) => {
           for (const job of jobs) await def.handler(job.data as object);
           // More may be waiting: this worker fetches again at once, not after the polling interval
           // (it sleeps only after a fetch that found nothing).
