@@ -2,7 +2,7 @@
 // Runs the test suite: on PGlite always, and again on PostgreSQL when DATABASE_URL is set.
 // Browser tests (e2e/) run once, on PGlite. `--db-only` skips PGlite and the browser tests.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -30,6 +30,10 @@ const e2eTests = findTests(path.join(root, 'e2e'));
 // on a busy 2-core machine. It stops a hang; it is not a speed check.
 const nodeTest = (files, env) =>
   run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=600000', ...files], env);
+
+// Some tests are served the web app: `npm test` builds it first; `test:db` on its own builds it
+// only when no build exists yet.
+if (dbOnly && !existsSync(path.join(root, 'dist', 'web', 'index.html'))) run('npm', ['run', 'build:web', '--silent']);
 
 if (!dbOnly) {
   console.log(`\n== ${serverTests.length} test files on PGlite ==`);
