@@ -54,11 +54,15 @@ export async function insertActivity(q: Queryable, actor: Actor, entry: Activity
   await insertActivities(q, [{ actor, entry, meta }]);
 }
 
-/** Several records in one statement (a batch of writes committed together, e.g. grouped message sends). */
+/** Several records in one statement. */
 export async function insertActivities(q: Queryable, records: readonly ActivityRecord[]): Promise<void> {
   if (!records.length) return;
   const ps = new Params();
-  await q.query(activitiesInsert(ps, records), ps.values);
+  await q.query(
+    `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome, ip, user_agent, request_id, details)
+     ${jsonRows(ps, ACTIVITY_COLUMNS, records.map(activityRow))}`,
+    ps.values,
+  );
 }
 
 export interface ActivityRecord {
@@ -80,12 +84,6 @@ const ACTIVITY_COLUMNS = {
   request_id: 'text',
   details: 'jsonb',
 } as const;
-
-/** The INSERT of `insertActivities` (at least one record), to run as part of a larger statement (db/statement.ts). */
-export function activitiesInsert(ps: Params, records: readonly ActivityRecord[]): string {
-  return `INSERT INTO activity_log (actor_type, actor_id, subject_user_id, action, object_type, object_id, outcome, ip, user_agent, request_id, details)
-     ${jsonRows(ps, ACTIVITY_COLUMNS, records.map(activityRow))}`;
-}
 
 /** A record as a row keyed by activity_log's column names (also what the send path's wa_send_write, migration 0025, takes). */
 export function activityRow({ actor, entry, meta }: ActivityRecord): Record<string, unknown> {

@@ -149,12 +149,7 @@ export interface LeaseUsage {
 export async function insertLeaseUsage(q: Queryable, rows: readonly LeaseUsage[]): Promise<void> {
   if (!rows.length) return;
   const ps = new Params();
-  await q.query(leaseUsageInsert(ps, rows), ps.values);
-}
-
-/** The INSERT of `insertLeaseUsage` (at least one row), to run as part of a larger statement (db/statement.ts). */
-export function leaseUsageInsert(ps: Params, rows: readonly LeaseUsage[]): string {
-  return `INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, rows.map(leaseUsageRow))}`;
+  await q.query(`INSERT INTO ledger_lease_usage (hold_id, amount, reference) ${jsonRows(ps, { hold_id: 'uuid', amount: 'bigint', reference: 'text' }, rows.map(leaseUsageRow))}`, ps.values);
 }
 
 /** A charge as a row keyed by ledger_lease_usage's column names (also what the send path's wa_send_write, migration 0025, takes). */
